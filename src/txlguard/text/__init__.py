@@ -1,0 +1,5 @@
+"""Normalisation of Chinese text with an offset map back to the original."""
+
+from txlguard.text.normalize import NormalizedText, normalize
+
+__all__ = ["NormalizedText", "normalize"]
