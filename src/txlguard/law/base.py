@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,9 @@ from txlguard.law.models import (
     Parameter,
     Provision,
 )
+
+T = TypeVar("T", bound=BaseModel)
+V = TypeVar("V")
 
 
 class LawBaseError(ValueError):
@@ -35,7 +38,7 @@ def _read_yaml(path: Path) -> Any:
         return yaml.safe_load(handle)
 
 
-def _parse[T: BaseModel](model: type[T], raw: Any, where: str) -> T:
+def _parse(model: type[T], raw: Any, where: str) -> T:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -161,7 +164,7 @@ class LawBase:
         return problems
 
 
-def _index[V](items: Iterable[V], key: Callable[[V], str], kind: str) -> dict[str, V]:
+def _index(items: Iterable[V], key: Callable[[V], str], kind: str) -> dict[str, V]:
     index: dict[str, V] = {}
     for item in items:
         name = key(item)
@@ -178,15 +181,20 @@ def load_law_base(data_dir: Path | None = None) -> LawBase:
         _parse(Instrument, _read_yaml(path), str(path.name))
         for path in sorted((root / "provisions").glob("*.yaml"))
     ]
-    cases = [_parse(LegalCase, raw, f"cases.yaml[{i}]") for i, raw in enumerate(_read_yaml(root / "cases.yaml"))]
+    cases = [
+        _parse(LegalCase, raw, f"cases.yaml[{i}]") for i, raw in enumerate(_read_yaml(root / "cases.yaml"))
+    ]
     channels = [
-        _parse(Channel, raw, f"channels.yaml[{i}]") for i, raw in enumerate(_read_yaml(root / "channels.yaml"))
+        _parse(Channel, raw, f"channels.yaml[{i}]")
+        for i, raw in enumerate(_read_yaml(root / "channels.yaml"))
     ]
     parameters = [
         _parse(Parameter, raw, f"parameters.yaml[{i}]")
         for i, raw in enumerate(_read_yaml(root / "parameters.yaml"))
     ]
-    codes = [_parse(CodeMeaning, raw, f"codes.yaml[{i}]") for i, raw in enumerate(_read_yaml(root / "codes.yaml"))]
+    codes = [
+        _parse(CodeMeaning, raw, f"codes.yaml[{i}]") for i, raw in enumerate(_read_yaml(root / "codes.yaml"))
+    ]
     return LawBase(instruments, cases, channels, parameters, codes)
 
 

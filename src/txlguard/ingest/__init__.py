@@ -1,0 +1,1 @@
+"""Read what users have into typed items; originals are never altered."""
