@@ -1,0 +1,5 @@
+"""`python -m txlguard` runs the CLI."""
+
+from txlguard.cli import main
+
+main()
