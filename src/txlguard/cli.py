@@ -30,7 +30,7 @@ law_app = typer.Typer(help="浏览法律库：法条、案例、投诉渠道。"
 app.add_typer(law_app, name="law")
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -110,7 +110,7 @@ def law_show(
         fail(f"法律库中没有编号为 {provision_id} 的条文{hint}")
     p = law.provision(provision_id)
     if fmt is Format.json:
-        out.print_json(data=p.model_dump(mode="json"))
+        sys.stdout.write(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
         return
     inst = law.instruments[p.instrument]
     lines = [
@@ -207,6 +207,11 @@ class ScanFormat(StrEnum):
     table = "table"
 
 
+class ScanFailOn(StrEnum):
+    never = "never"
+    any = "any"
+
+
 LABEL_ZH = {
     "disclosure_to_third_party": "向第三人披露债务",
     "threat_to_contacts": "威胁联系通讯录",
@@ -274,8 +279,8 @@ def scan(
     source: Annotated[str, typer.Argument(help="JSONL、CSV 或纯文本文件（每行一条），- 表示标准输入")],
     fmt: Annotated[ScanFormat, typer.Option("--format")] = ScanFormat.jsonl,
     fail_on: Annotated[
-        bool, typer.Option("--fail-on-findings", help="任一消息违法时以退出码 1 结束")
-    ] = False,
+        ScanFailOn, typer.Option("--fail-on", help="any：任一消息有违法标签时以退出码 1 结束")
+    ] = ScanFailOn.never,
 ) -> None:
     """批量检查消息，按 DESIGN.md 的格式输出每条消息的标签和检出位置。"""
     from txlguard.detect import default_scanner
@@ -304,7 +309,7 @@ def scan(
         for r in results:
             flagged += bool(r.labels)
             write(json.dumps(r.public(), ensure_ascii=False) + "\n")
-    if fail_on and flagged:
+    if fail_on is ScanFailOn.any and flagged:
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -130,6 +130,16 @@ class Reasoner:
                 values[code] = True
                 notes_by_fact[code] = "；".join(s.because for s in ev.steps if s.value)
 
+        # defeaters: a detail that makes an asserted fact false by definition.
+        for code, condition in self.book.defeaters.items():
+            ev = Evaluator(
+                values, detail_values, lambda p: self.law.parameter(p, window[0]), derived
+            ).evaluate(condition)
+            if ev.value is True and values[code] is not False:
+                values[code] = False
+                notes_by_fact[code] = "；".join(s.because for s in ev.steps)
+                notes.append(f"事实 {code} 按定义不成立：{notes_by_fact[code]}")
+
         evaluator = Evaluator(
             values, detail_values, lambda p: self.law.parameter(p, window[0]), derived, notes_by_fact
         )
@@ -141,12 +151,17 @@ class Reasoner:
                 open_keys.setdefault(key, []).append(rule.id)
             if ev.value is False or (ev.value is None and not ev.supporting):
                 continue
+            if rule.regime == "criminal" and ev.value is not True:
+                continue
             status = "established" if ev.value is True and rule.max_status == "established" else "possible"
             provisions = self._applicable(rule.provisions, window)
             if not provisions:
-                raise ReasoningError(
-                    f"rule {rule.id}: no provision in force between {window[0]} and {window[1]}"
+                # No finding without a citation: say which law is missing instead of guessing.
+                notes.append(
+                    f"「{rule.title_zh}」：所依据的规定在行为发生时（{window[0]} 至 {window[1]}）尚未施行，"
+                    "应适用当时有效的法律（如《侵权责任法》《民法总则》），法律库尚未收录，因此不作结论。"
                 )
+                continue
             confidence = self._confidence(rule, provisions, ev, case)
             if status == "possible":
                 confidence = round(confidence * (0.6 if ev.value is True else 0.45), 3)

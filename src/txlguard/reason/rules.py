@@ -49,6 +49,7 @@ class RuleBook(BaseModel):
 
     version: str
     derived_facts: dict[str, Any]
+    defeaters: dict[str, Any]
     lawful_requires_known: list[str]
     rules: list[Rule]
     remedies: dict[str, RemedySpec]
@@ -68,6 +69,7 @@ def load_rule_book(data_dir: Path | None = None) -> RuleBook:
     return RuleBook(
         version=str(raw_rules["version"]),
         derived_facts=raw_rules.get("derived_facts", {}),
+        defeaters=raw_rules.get("defeaters", {}),
         lawful_requires_known=raw_rules["verdict"]["lawful_requires_known"],
         rules=[Rule.model_validate(r) for r in raw_rules["rules"]],
         remedies={k: RemedySpec.model_validate(v) for k, v in _load(root / "remedies.yaml").items()},
