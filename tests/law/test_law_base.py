@@ -33,7 +33,7 @@ EXPECTED_COUNTS = {
     "cbirc-credit-card-2022": 1,
     "cbirc-internet-loans-2020": 1,
     "cbrc-credit-card-measures-2011": 1,
-    "civil-code": 27,
+    "civil-code": 31,
     "civil-procedure-interp": 1,
     "civil-procedure-law": 1,
     "cpl": 4,
@@ -43,6 +43,7 @@ EXPECTED_COUNTS = {
     "gbt-35273-2020": 1,
     "gbt-45251-2025": 1,
     "gbt-45574-2025": 1,
+    "general-principles-civil-law": 3,
     "internet-courts-2018": 1,
     "internet-courts-2025": 1,
     "miit-164-2020": 1,
@@ -51,13 +52,19 @@ EXPECTED_COUNTS = {
     "nfra-consumer-finance-2024": 1,
     "nfra-zhudai-2025": 1,
     "nifa-collection-guideline-2018": 1,
+    "npcsc-network-info-decision-2012": 6,
     "pboc-fcp-2020": 1,
-    "pipl": 28,
+    "pipl": 29,
     "psapl-2012": 6,
     "psapl-2026": 7,
     "spc-private-lending": 2,
     "spc-private-lending-reply": 1,
+    "spc-spp-illegal-lending-2019": 2,
+    "spc-spp-online-defamation-2013": 5,
     "spc-spp-pi-2017": 7,
+    "spc-spp-picking-quarrels-2013": 2,
+    "spc-spp-soft-violence-2019": 5,
+    "tort-liability-law": 7,
 }
 
 # Articles named in shared/law/README.md that must be in the base, with their statute text.
@@ -107,7 +114,28 @@ REQUIRED_VERBATIM = [
     *(f"cpl-{n}" for n in (14, 29, 50)),
     "spc-private-lending-25",
     "spc-private-lending-26",
+    "pipl-65",
+    *(f"civil-code-{n}" for n in (109, 110, 179, 1164)),
+    *(f"tort-liability-law-{n}" for n in (2, 6, 15, 20, 21, 22, 36)),
+    *(f"general-principles-civil-law-{n}" for n in (109, 110, 111)),
+    *(f"spc-spp-online-defamation-2013-{n}" for n in (1, 2, 5, 6, 10)),
+    *(f"spc-spp-picking-quarrels-2013-{n}" for n in (1, 3)),
+    *(f"spc-spp-soft-violence-2019-{n}" for n in (1, 2, 5, 8, 11)),
 ]
+
+# Repealed with the Civil Code on 2021-01-01: old id → successor(s).
+CIVIL_CODE_SUCCESSION = {
+    "tort-liability-law-2": ["civil-code-1164"],
+    "tort-liability-law-6": ["civil-code-1165"],
+    "tort-liability-law-15": ["civil-code-179"],
+    "tort-liability-law-20": ["civil-code-1182"],
+    "tort-liability-law-21": ["civil-code-1167"],
+    "tort-liability-law-22": ["civil-code-1183"],
+    "tort-liability-law-36": ["civil-code-1194", "civil-code-1195"],
+    "general-principles-civil-law-109": ["civil-code-109"],
+    "general-principles-civil-law-110": ["civil-code-110"],
+    "general-principles-civil-law-111": ["civil-code-111"],
+}
 
 # Renumbered by the 2025 amendments, in force from 2026-01-01: old id → new id.
 RENUMBERED = {
@@ -170,6 +198,10 @@ PARAMETER_IDS = {
     "criminal.pi.illegal_gain_yuan",
     "lending.rate_cap_lpr_multiple",
     "lending.lpr_one_year_percent",
+    "lending.illegal_lending_criminal_rate_percent",
+    "criminal.defamation.views",
+    "criminal.defamation.reposts",
+    "criminal.picking_quarrels.repeat_count",
 }
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -320,6 +352,28 @@ def test_renumbered_pairs_link_both_ways_and_hand_over(law: LawBase) -> None:
             assert p.id in law.provision(other).replaces, (p.id, other)
         for other in p.replaces:
             assert p.id in law.provision(other).replaced_by, (p.id, other)
+
+
+def test_civil_code_succession_hands_over_on_2021_01_01(law: LawBase) -> None:
+    for old_id, new_ids in CIVIL_CODE_SUCCESSION.items():
+        old = law.provision(old_id)
+        assert old.replaced_by == new_ids, old_id
+        assert old.repealed_on == date(2021, 1, 1), old_id
+        assert old.in_force_on(date(2020, 12, 31)) and not old.in_force_on(date(2021, 1, 1)), old_id
+        for new_id in new_ids:
+            new = law.provision(new_id)
+            assert old_id in new.replaces, new_id
+            assert new.effective_from == date(2021, 1, 1), new_id
+    assert law.provision("tort-liability-law-6").effective_from == date(2010, 7, 1)
+    assert law.provision("general-principles-civil-law-111").effective_from == date(2017, 10, 1)
+    assert not law.provision("general-principles-civil-law-111").in_force_on(date(2017, 9, 30))
+
+
+def test_second_hand_instruments_are_marked(law: LawBase) -> None:
+    for pid in ("npcsc-network-info-decision-2012-2", "npcsc-network-info-decision-2012-3"):
+        assert law.provision(pid).text_status == "official-reproduction", pid
+    assert law.provision("spc-spp-illegal-lending-2019-1").text_status == "secondary-summary"
+    assert law.provision("spc-spp-illegal-lending-2019-2").reliability == "secondary"
 
 
 def test_in_force_on(law: LawBase) -> None:
@@ -495,6 +549,14 @@ def test_parameter_values(law: LawBase) -> None:
     assert law.parameter("lending.lpr_one_year_percent", date(2019, 8, 20)) == pytest.approx(4.25)
     assert law.parameter("lending.lpr_one_year_percent", date(2023, 1, 1)) == pytest.approx(3.65)
     assert law.parameter("lending.lpr_one_year_percent", date(2025, 6, 1)) == pytest.approx(3.0)
+    assert law.parameter("criminal.defamation.views") == 5000
+    assert law.parameter("criminal.defamation.reposts") == 500
+    with pytest.raises(KeyError):
+        law.parameter("criminal.defamation.views", date(2013, 9, 9))
+    assert law.parameter("criminal.picking_quarrels.repeat_count") == 3
+    assert law.parameter("lending.illegal_lending_criminal_rate_percent") == 36
+    with pytest.raises(KeyError):
+        law.parameter("lending.illegal_lending_criminal_rate_percent", date(2019, 10, 20))
 
 
 def test_parameter_thresholds_appear_in_statute(law: LawBase) -> None:
@@ -502,6 +564,10 @@ def test_parameter_thresholds_appear_in_statute(law: LawBase) -> None:
     for words in ("五十条以上", "五百条以上", "五千条以上", "违法所得五千元以上", "十倍以上"):
         assert words in text
     assert "四倍" in (law.provision("spc-private-lending-25").text or "")
+    defamation = law.provision("spc-spp-online-defamation-2013-2").text or ""
+    assert "点击、浏览次数达到五千次以上" in defamation and "转发次数达到五百次以上" in defamation
+    assert "二年内实施寻衅滋事行为三次以上" in (law.provision("spc-spp-soft-violence-2019-5").text or "")
+    assert "超过36%的实际年利率" in (law.provision("spc-spp-illegal-lending-2019-2").text or "")
 
 
 # -- the loader rejects bad data ------------------------------------------------------------------
