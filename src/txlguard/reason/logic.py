@@ -136,9 +136,16 @@ class Evaluator:
             raise ConditionError(f"detail condition needs one of is/>=/>/<=/<: {cond!r}")
         op = ops[0]
         bound = cond[op]
-        limit = self.parameter(bound) if isinstance(bound, str) else bound
-        value = None if actual is None else _COMPARE[op](actual, limit)
-        self._record(
-            result, f"detail:{name}{op}{bound}", name, value, f"{name}={actual}, {bound}={limit}", positive
-        )
+        atom = f"detail:{name}{op}{bound}"
+        if actual is None:
+            self._record(result, atom, name, None, f"{name} 未知", positive)
+            return None
+        try:
+            limit = self.parameter(bound) if isinstance(bound, str) else bound
+        except KeyError:
+            # the numeric rule did not exist on the day of the conduct: the condition cannot hold
+            self._record(result, atom, name, False, f"{bound} 在行为发生时尚无规定", positive)
+            return False
+        value = bool(_COMPARE[op](actual, limit))
+        self._record(result, atom, name, value, f"{name}={actual}, {bound}={limit}", positive)
         return value
