@@ -1,5 +1,5 @@
 """Normalisation of Chinese text with an offset map back to the original."""
 
-from txlguard.text.normalize import NormalizedText, normalize
+from txlguard.text.normalize import NormalizedText, normalize, normalize_many
 
-__all__ = ["NormalizedText", "normalize"]
+__all__ = ["NormalizedText", "normalize", "normalize_many"]
