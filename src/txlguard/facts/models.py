@@ -32,6 +32,9 @@ class Fact(BaseModel):
     source: FactSource = "asserted"
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     evidence: list[EvidenceSpan] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list, description="why the value is what it is: conflicts, inferences, doubts"
+    )
 
 
 class CaseDetails(BaseModel):
@@ -40,13 +43,27 @@ class CaseDetails(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lender_name: str | None = None
-    lender_licensed: bool | None = Field(default=None, description="持牌金融机构 (bank, consumer finance, licensed microlender)")
-    annual_rate: float | None = Field(default=None, ge=0, description="annualised rate, percent (e.g. 36 for 36%)")
-    upfront_deduction: bool | None = Field(default=None, description="砍头息: interest or fees deducted up front")
-    contacts_reached: int | None = Field(default=None, ge=0, description="how many people from the contact list were reached")
-    contacts_are_guarantors: bool | None = Field(default=None, description="the people contacted were named guarantors")
-    pi_items_disclosed: int | None = Field(default=None, ge=0, description="items of personal information provided to others")
-    publicly_spread: bool | None = Field(default=None, description="insults or images were spread in groups / publicly")
+    lender_licensed: bool | None = Field(
+        default=None, description="持牌金融机构 (bank, consumer finance, licensed microlender)"
+    )
+    annual_rate: float | None = Field(
+        default=None, ge=0, description="annualised rate, percent (e.g. 36 for 36%)"
+    )
+    upfront_deduction: bool | None = Field(
+        default=None, description="砍头息: interest or fees deducted up front"
+    )
+    contacts_reached: int | None = Field(
+        default=None, ge=0, description="how many people from the contact list were reached"
+    )
+    contacts_are_guarantors: bool | None = Field(
+        default=None, description="the people contacted were named guarantors"
+    )
+    pi_items_disclosed: int | None = Field(
+        default=None, ge=0, description="items of personal information provided to others"
+    )
+    publicly_spread: bool | None = Field(
+        default=None, description="insults or images were spread in groups / publicly"
+    )
     loan_date: date | None = None
     start: date | None = Field(default=None, description="first day of the collection conduct")
     end: date | None = Field(default=None, description="last day of the collection conduct")
@@ -57,6 +74,7 @@ class CaseFacts(BaseModel):
 
     facts: dict[FactCode, Fact] = Field(default_factory=dict)
     details: CaseDetails = Field(default_factory=CaseDetails)
+    notes: list[str] = Field(default_factory=list, description="case-level notes, e.g. conflicting details")
 
     def value(self, code: FactCode | str) -> bool | None:
         fact = self.facts.get(FactCode(code))
@@ -64,7 +82,10 @@ class CaseFacts(BaseModel):
 
     @classmethod
     def from_values(
-        cls, values: dict[str, bool | None], details: CaseDetails | None = None, source: FactSource = "asserted"
+        cls,
+        values: dict[str, bool | None],
+        details: CaseDetails | None = None,
+        source: FactSource = "asserted",
     ) -> CaseFacts:
         facts = {FactCode(k): Fact(code=FactCode(k), value=v, source=source) for k, v in values.items()}
         return cls(facts=facts, details=details or CaseDetails())
