@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs. Idempotent; runs as root (CI) or through sudo.
 set -euo pipefail
-packages=()  # filled in as features need them (chromium, fonts-noto-cjk, poppler-utils, postgresql, aapt…)
+packages=(postgresql fonts-noto-cjk libgl1)  # filled in as features need them (chromium, fonts-noto-cjk, poppler-utils, postgresql, aapt…)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
