@@ -24,5 +24,8 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
+# The store tests also run on a private PostgreSQL server (scripts/start-test-postgres.sh), stopped afterwards.
 test: system-deps install lint
-	$(BIN)/pytest
+	@url="$$(bash scripts/start-test-postgres.sh start)" || exit 1; \
+	status=0; TXLGUARD_TEST_DATABASE_URL="$$url" $(BIN)/pytest || status=$$?; \
+	bash scripts/start-test-postgres.sh stop 2>/dev/null; exit $$status

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from txlguard.case_cli import case_app
 from txlguard.facts.structured import FactInputError, parse_fact_json
 from txlguard.ingest.decoding import DecodingError, decode_bytes
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 law_app = typer.Typer(help="浏览法律库：法条、案例、投诉渠道。", no_args_is_help=True)
 app.add_typer(law_app, name="law")
+app.add_typer(case_app, name="case")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

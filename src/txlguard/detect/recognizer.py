@@ -1,0 +1,191 @@
+"""The recognizer base class: a small class around one lexicon (Presidio-style).
+
+A recognizer contributes trigger terms to the scanner's single automaton and, for a message
+with hits, confirms them with the rules of its lexicon: which cues must stand near the trigger,
+what the sentence must or must not say, how sure a match is and how to explain it. A subclass
+changes behaviour by overriding :meth:`Recognizer.analyze` (whole-message logic) or
+:meth:`Recognizer.accept` (one more check on a rule match).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from txlguard.detect.lexicon import Lexicon, LexiconError, Rule, load_lexicon
+from txlguard.detect.view import Finding, Hit, MessageView, Span
+
+
+class Recognizer:
+    """Base class of the message-label recognizers."""
+
+    #: Label code (TAXONOMY §1) this recognizer emits.
+    label: ClassVar[str] = ""
+    #: Lexicon file name under ``detect/data`` (defaults to the label).
+    lexicon_name: ClassVar[str] = ""
+
+    def __init__(self, lexicon: Lexicon | None = None, context: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon(self.lexicon_name or self.label)
+        self.context = context or load_lexicon("context")
+        if self.lexicon.label != self.label:
+            raise LexiconError(f"{self.lexicon.source}: label {self.lexicon.label} is not {self.label}")
+        # Anchors in order of their strongest rule; each anchor's rules strongest first.
+        self._rules: dict[str, list[Rule]] = {}
+        for rule in sorted(self.lexicon.rules, key=lambda r: -r.confidence):
+            self._check_rule(rule)
+            self._rules.setdefault(rule.anchor, []).append(rule)
+        self._tags: dict[str, tuple[str, bool]] = {}
+        for category in self.lexicon.cues:
+            self._tags[category] = (f"{self.label}/{category}", False)
+        for category in self.lexicon.triggers:
+            if category in self.lexicon.cues:
+                raise LexiconError(f"{self.lexicon.source}: {category} is both a trigger and a cue category")
+            self._tags[category] = (f"{self.label}/{category}", True)
+        settings = self.lexicon.settings
+        self._victim_before = frozenset(settings.get("victim_before", []))
+        self._victim_after = frozenset(settings.get("victim_after", []))
+
+    def tag(self, category: str) -> tuple[str, bool]:
+        """(tag, is a trigger category) of one of this recognizer's or the shared categories."""
+        found = self._tags.get(category)
+        if found is None:
+            found = self._tags[category] = (f"ctx/{category}", False)
+        return found
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def _known(self, category: str) -> bool:
+        if category == "segment_start":
+            return True
+        lex = self.lexicon
+        return category in lex.triggers or category in lex.cues or category in self.context.cues
+
+    def _check_rule(self, rule: Rule) -> None:
+        where = f"{self.lexicon.source}: rule {rule.id}"
+        if rule.anchor not in self.lexicon.triggers:
+            raise LexiconError(f"{where}: anchor {rule.anchor} is not a trigger category")
+        for category in [
+            *rule.near,
+            *rule.before,
+            *rule.after,
+            *rule.segment_has,
+            *rule.segment_lacks,
+            *rule.message_lacks,
+        ]:
+            if not self._known(category):
+                raise LexiconError(f"{where}: unknown category {category}")
+        for category in self.lexicon.negation:
+            if category not in self.context.cues:
+                raise LexiconError(f"{self.lexicon.source}: unknown negation category {category}")
+
+    def always_analyze(self, view: MessageView) -> bool:
+        """Whether to analyze ``view`` even without a hit of this recognizer's triggers."""
+        return False
+
+    def trigger_terms(self) -> list[tuple[str, str, str]]:
+        """(surface, canonical term, tag) for the automaton; tags are ``label/category``."""
+        return [(s, t, f"{self.label}/{c}") for s, t, c in self.lexicon.trigger_terms()]
+
+    # -- confirmation ----------------------------------------------------------------------------
+    def analyze(self, view: MessageView) -> list[Finding]:
+        """Confirm this recognizer's trigger hits in ``view`` with the lexicon's rules."""
+        out: list[Finding] = []
+        best: dict[int, float] = {}  # sentence start → strongest direct or reported finding
+        for anchor, rules in self._rules.items():
+            for hit in view.hits_for(self._tags[anchor][0]):
+                seg_start = view.segment(hit.start)[0]
+                if best.get(seg_start, -1.0) >= min(rules[0].confidence, 0.8):
+                    continue  # this sentence already has a strong enough finding
+                finding = self.confirm(view, hit, anchor, rules)
+                if finding is not None:
+                    out.append(finding)
+                    if finding.voice in ("direct", "reported"):
+                        best[seg_start] = max(best.get(seg_start, -1.0), finding.confidence)
+        return out
+
+    def confirm(self, view: MessageView, hit: Hit, anchor: str, rules: list[Rule]) -> Finding | None:
+        """The first (most confident) rule that holds for ``hit``."""
+        seg = view.segment(hit.start)
+        for rule in rules:
+            span = self._match(view, hit, seg, rule)
+            if span is None or not self.accept(view, hit, rule, span):
+                continue
+            voice = view.voice(
+                hit.start,
+                hit.end,
+                self.lexicon.negation,
+                victim_before=anchor in self._victim_before,
+                victim_after=anchor in self._victim_after,
+            )
+            if voice == "direct" and anchor in self._victim_before and "我" in hit.term:
+                voice = "reported"
+            if voice in ("direct", "reported") and voice not in rule.voices:
+                return None
+            return Finding(
+                label=self.label,
+                start=span[0],
+                end=span[1],
+                confidence=rule.confidence,
+                explanation=rule.explanation,
+                recognizer=self.name,
+                voice=voice,
+                rule=rule.id,
+            )
+        return None
+
+    def _match(self, view: MessageView, hit: Hit, seg: Span, rule: Rule) -> Span | None:
+        start, end = hit.start, hit.end
+        for category, gap in rule.near.items():
+            best: Span | None = None
+            best_gap = gap + 1
+            for s, e in view.spans(self, category, seg):
+                if hit.start <= s and e <= hit.end and (s, e) != (hit.start, hit.end):
+                    continue  # part of the trigger itself ("联系" in "紧急联系人")
+                d = max(0, max(s, hit.start) - min(e, hit.end))
+                if d < best_gap:
+                    best, best_gap = (s, e), d
+            if best is None:
+                return None
+            start, end = min(start, best[0]), max(end, best[1])
+        for category, gap in rule.before.items():
+            if category == "segment_start":
+                if hit.start - seg[0] > gap:
+                    return None
+                continue
+            candidates = [
+                (s, e) for s, e in view.spans(self, category, seg) if e <= hit.start and hit.start - e <= gap
+            ]
+            if not candidates:
+                return None
+            start = min(start, max(candidates, key=lambda x: x[1])[0])
+        for category, gap in rule.after.items():
+            candidates = [
+                (s, e) for s, e in view.spans(self, category, seg) if s >= hit.end and s - hit.end <= gap
+            ]
+            if not candidates:
+                return None
+            end = max(end, min(candidates)[1])
+        for category in rule.segment_has:
+            if not view.spans(self, category, seg):
+                return None
+        for category in rule.segment_lacks:
+            if view.spans(self, category, seg):
+                return None
+        for category in rule.message_lacks:
+            if view.spans(self, category, (0, len(view.text))):
+                return None
+        if rule.modality != "any":
+            modality = view.modality(seg)
+            wanted = {"threat": {"threat"}, "done": {"done"}, "threat_or_done": {"threat", "done"}}[
+                rule.modality
+            ]
+            if not modality & wanted:
+                return None
+        if rule.second_person and not view.second_person(seg):
+            return None
+        return start, end
+
+    def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
+        """A subclass's extra check on a rule match (default: accept)."""
+        return True

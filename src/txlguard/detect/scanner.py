@@ -1,0 +1,388 @@
+"""The scanner: one automaton pass over a whole batch, Python only where a trigger hit.
+
+``scan_batch`` joins the texts of a chunk of messages with a newline, runs the single
+Aho–Corasick automaton (every recognizer's trigger terms, in every spelling that folds to them)
+once over the joined text and assigns the hits to messages by bisecting the message boundaries.
+Most messages — ordinary reminders — have no hit and get an empty result at once. Messages with
+hits (or addressed to a contact) are folded and handed to the recognizers for confirmation. A
+message holding something the length-preserving fold cannot express (zero-width characters,
+spacers inside words, ...) goes through the full normaliser first, and offsets are mapped back
+through it; every other message is matched on its original text, so offsets need no mapping.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from itertools import accumulate, islice
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from txlguard.detect import automaton as ac
+from txlguard.detect.cues import CueIndex
+from txlguard.detect.fold import ASTRAL, Fold, default_fold, has_astral, routing_pattern
+from txlguard.detect.lexicon import load_lexicon
+from txlguard.detect.models import Detection, MessageInput, ScanResult
+from txlguard.detect.recognizers.personal_data import PersonalFinding, find_personal_data
+from txlguard.detect.registry import RecognizerRegistry
+from txlguard.detect.view import Finding, Hit, MessageView
+from txlguard.law import LawBase
+from txlguard.taxonomy import MessageLabel, Recipient
+
+SEPARATOR = "\n"
+_LABEL_ORDER = {label.value: i for i, label in enumerate(MessageLabel)}
+_Mapper = Callable[[int, int], tuple[int, int]]
+M = TypeVar("M", bound=BaseModel)
+
+
+def _construct(cls: type[M], values: dict[str, Any]) -> M:
+    """Build a model from already valid values without validation (hot path; see tests)."""
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _empty_result(msg_id: str, recipient: Recipient) -> ScanResult:
+    return _construct(
+        ScanResult,
+        {
+            "id": msg_id,
+            "labels": [],
+            "detections": [],
+            "recipient": recipient,
+            "recipient_inferred": False,
+            "reported": [],
+        },
+    )
+
+
+class LawLinks:
+    """Provision ids per label code, read from the law base (``codes.yaml``) when it loads."""
+
+    RETRY_SECONDS = 30.0
+
+    def __init__(self, law_base: LawBase | None = None) -> None:
+        self._law = law_base
+        self._table: dict[str, list[str]] | None = None
+        self._last_failure = -1e9
+
+    def table(self) -> dict[str, list[str]]:
+        if self._table is not None:
+            return self._table
+        now = time.monotonic()
+        if now - self._last_failure < self.RETRY_SECONDS:
+            return {}
+        try:
+            if self._law is None:
+                from txlguard.law import default_law_base
+
+                self._law = default_law_base()
+            self._table = {code: list(meaning.provisions) for code, meaning in self._law.codes.items()}
+        except Exception:  # the law base is not there yet or broken: scan without citations
+            self._last_failure = now
+            return {}
+        return self._table
+
+    def provisions(self, label: str) -> list[str]:
+        return list(self.table().get(label, ()))
+
+
+class Scanner:
+    """Runs every registered recognizer over messages; see the module docstring."""
+
+    def __init__(
+        self,
+        registry: RecognizerRegistry | None = None,
+        *,
+        min_confidence: float = 0.5,
+        max_per_label: int = 8,
+        chunk_size: int = 8192,
+        law_base: LawBase | None = None,
+    ) -> None:
+        self.registry = registry or RecognizerRegistry.default()
+        self.min_confidence = min_confidence
+        self.max_per_label = max_per_label
+        self.chunk_size = chunk_size
+        self.fold: Fold = default_fold()
+        self.context = load_lexicon("context")
+        self.law = LawLinks(law_base)
+        self.cues = CueIndex([r.lexicon for r in self.registry], self.context)
+        self.automaton = self._build_automaton()
+        self._route = routing_pattern()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _build_automaton(self) -> Any:
+        """One automaton over UTF-8 code units (see :func:`encode`), frequent characters first."""
+        entries: dict[str, tuple[str, set[str]]] = {}
+        for recognizer in self.registry:
+            for surface, term, tag in recognizer.trigger_terms():
+                for variant in self.fold.variants(self.fold.apply(surface)):
+                    if SEPARATOR in variant:
+                        continue
+                    known = entries.get(variant)
+                    if known is None:
+                        entries[variant] = (term, {tag})
+                    else:
+                        known[1].add(tag)
+        return ac.build((surface, (term, tuple(sorted(tags)))) for surface, (term, tags) in entries.items())
+
+    # -- public API -------------------------------------------------------------------------------
+    def scan(self, msg: MessageInput) -> ScanResult:
+        """Scan one message (the same code path as a batch of one)."""
+        return self._scan_chunk([msg])[0]
+
+    def scan_text(self, text: str, recipient: Recipient | None = None, msg_id: str = "") -> ScanResult:
+        return self.scan(MessageInput(id=msg_id, text=text, recipient=recipient))
+
+    def scan_batch(self, msgs: Iterable[MessageInput]) -> list[ScanResult]:
+        """Scan many messages; results in input order."""
+        return list(self.iter_scan(msgs))
+
+    def iter_scan(self, msgs: Iterable[MessageInput]) -> Iterator[ScanResult]:
+        """Scan a stream of messages lazily, chunk by chunk; results in input order."""
+        iterator = iter(msgs)
+        while True:
+            chunk = list(islice(iterator, self.chunk_size))
+            if not chunk:
+                return
+            yield from self._scan_chunk(chunk)
+
+    # -- the batch pass ---------------------------------------------------------------------------
+    def _scan_chunk(self, msgs: list[MessageInput]) -> list[ScanResult]:
+        # A chunk allocates many small, short-lived, acyclic objects; generation-2 collections
+        # triggered meanwhile would walk every long-lived object of the process (the law base,
+        # the lexicons) again and again. Collection resumes when the chunk is done.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._scan_chunk_unguarded(msgs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _scan_chunk_unguarded(self, msgs: list[MessageInput]) -> list[ScanResult]:
+        texts = [m.text for m in msgs]
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        # Character boundaries (for routing) and byte boundaries (for automaton hits).
+        seps = list(accumulate(map(_len_plus_one, texts)))
+        bseps = list(accumulate(map(_len_plus_one, encoded)))
+        routed: set[int] = set()
+        joined = SEPARATOR.join(texts)
+        for m in self._route.finditer(joined):
+            routed.add(bisect_left(seps, m.start() + 1))
+        if has_astral(joined):
+            for m in ASTRAL.finditer(joined):
+                routed.add(bisect_left(seps, m.start() + 1))
+        hits: dict[int, list[tuple[int, int, str, tuple[str, ...]]]] = {}
+        for end, value in self.automaton.iter(b"\n".join(encoded).decode("latin-1")):
+            if value is None:
+                continue
+            i = bisect_left(bseps, end + 1)
+            found = hits.get(i)
+            if found is None:
+                hits[i] = found = []
+            local_end = end + 1 - (bseps[i - 1] if i else 0)
+            found.append((local_end - value[0], local_end, value[1][0], value[1][1]))
+        results: list[ScanResult] = []
+        slow = sorted(routed)
+        normalized = dict(zip(slow, self._normalize([texts[i] for i in slow]), strict=True)) if slow else {}
+        for i, msg in enumerate(msgs):
+            if i in normalized:
+                text, mapper = normalized[i]
+                results.append(self._confirm(msg, text, self._hits(text), mapper))
+            elif i in hits or msg.recipient == "contact":
+                text = texts[i]
+                found = hits.get(i, [])
+                if found and len(encoded[i]) != len(text):
+                    found = _char_offsets(encoded[i], found)
+                results.append(self._confirm(msg, self.fold.apply(text), [Hit(*h) for h in found], None))
+            else:
+                results.append(_empty_result(msg.id, msg.recipient or "unknown"))
+        return results
+
+    def _hits(self, text: str) -> list[Hit]:
+        data = text.encode("utf-8", "surrogatepass")
+        raw = [
+            (end + 1 - value[0], end + 1, value[1][0], value[1][1])
+            for end, value in self.automaton.iter(data.decode("latin-1"))
+            if value is not None
+        ]
+        if len(data) != len(text):
+            raw = _char_offsets(data, raw)
+        return [Hit(*h) for h in raw]
+
+    def _normalize(self, texts: list[str]) -> list[tuple[str, _Mapper | None]]:
+        """Full normalisation (with an offset map) of the messages the fold cannot handle."""
+        from txlguard import text as text_package
+
+        clean = [_sanitize(t) for t in texts]
+        many = getattr(text_package, "normalize_many", None)
+        normalized: list[Any] = []
+        try:
+            normalized = list(many(clean)) if many is not None else [text_package.normalize(t) for t in clean]
+        except Exception:
+            normalized = []
+        out: list[tuple[str, _Mapper | None]] = []
+        for i, t in enumerate(clean):
+            nt = normalized[i] if i < len(normalized) else None
+            if nt is None:
+                try:
+                    nt = text_package.normalize(t)
+                except Exception:  # never fail a scan: fall back to the fold alone
+                    out.append((self.fold.apply(t), None))
+                    continue
+            out.append((self.fold.apply(nt.text), _bounded(nt.span_to_original, len(t))))
+        return out
+
+    # -- confirmation -----------------------------------------------------------------------------
+    def _confirm(self, msg: MessageInput, text: str, hits: list[Hit], mapper: _Mapper | None) -> ScanResult:
+        view = MessageView(text, hits, self.context, self.cues, msg.recipient, mapper)
+        labels = {tag.partition("/")[0] for h in view.hits for tag in h.tags}
+        findings: list[Finding] = []
+        for recognizer in self.registry.recognizers:
+            if recognizer.label in labels or recognizer.always_analyze(view):
+                findings.extend(recognizer.analyze(view))
+        # Personal data matters as what was disclosed or threatened: looked for in messages with
+        # a finding or addressed to a contact.
+        personal: list[PersonalFinding] = []
+        if self.registry.personal and (
+            any(f.confidence >= self.min_confidence for f in findings) or msg.recipient == "contact"
+        ):
+            personal = find_personal_data(text, self.registry.personal)
+        if not findings and not personal:
+            role, inferred = (
+                view.recipient() if view.recipient_known() else (msg.recipient or "unknown", False)
+            )
+            return _construct(
+                ScanResult,
+                {
+                    "id": msg.id,
+                    "labels": [],
+                    "detections": [],
+                    "recipient": role,
+                    "recipient_inferred": inferred,
+                    "reported": [],
+                },
+            )
+        return self._assemble(msg, view, findings, personal)
+
+    def _assemble(
+        self, msg: MessageInput, view: MessageView, findings: list[Finding], personal: list[PersonalFinding]
+    ) -> ScanResult:
+        direct: dict[str, list[Finding]] = {}
+        reported: dict[str, list[Finding]] = {}
+        for f in findings:
+            if f.confidence < self.min_confidence:
+                continue
+            if f.voice == "direct":
+                direct.setdefault(f.label, []).append(f)
+            elif f.voice == "reported":
+                reported.setdefault(f.label, []).append(f)
+        original = msg.text
+        detections: list[Detection] = []
+        for label in sorted(direct, key=lambda x: _LABEL_ORDER.get(x, 99)):
+            for f in _strongest(direct[label], self.max_per_label):
+                detections.append(self._detection(view, original, f))
+        for p in personal:
+            detections.append(
+                self._detection(
+                    view,
+                    original,
+                    Finding(p.label, p.start, p.end, p.confidence, p.explanation, p.recognizer, "direct", ""),
+                )
+            )
+        detections.sort(key=lambda d: (d.start, d.end, d.label))
+        reported_out = [
+            self._detection(view, original, f)
+            for label in sorted(reported, key=lambda x: _LABEL_ORDER.get(x, 99))
+            for f in _strongest(reported[label], self.max_per_label)
+        ]
+        role, inferred = view.recipient()
+        return _construct(
+            ScanResult,
+            {
+                "id": msg.id,
+                "labels": sorted(direct, key=lambda x: _LABEL_ORDER.get(x, 99)),
+                "detections": detections,
+                "recipient": role,
+                "recipient_inferred": inferred,
+                "reported": reported_out,
+            },
+        )
+
+    def _detection(self, view: MessageView, original: str, f: Finding) -> Detection:
+        start, end = view.to_original(f.start, f.end)
+        start = max(0, min(start, len(original)))
+        end = max(start, min(end, len(original)))
+        return _construct(
+            Detection,
+            {
+                "label": f.label,
+                "start": start,
+                "end": end,
+                "quote": original[start:end],
+                "confidence": min(1.0, max(0.0, f.confidence)),
+                "provisions": self.law.provisions(f.label),
+                "recognizer": f.recognizer,
+                "voice": f.voice,
+                "explanation": f.explanation,
+            },
+        )
+
+
+def _len_plus_one(x: str | bytes) -> int:
+    return len(x) + 1
+
+
+def _char_offsets(
+    data: bytes, hits: list[tuple[int, int, str, tuple[str, ...]]]
+) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Byte offsets of hits in ``data`` (UTF-8) → character offsets."""
+    index = ac.CharIndex(data)
+    out = []
+    for start, end, term, tags in hits:
+        s = index.char(start)
+        out.append((s, index.char(end), term, tags))
+    return out
+
+
+def _strongest(findings: list[Finding], limit: int) -> list[Finding]:
+    """The most confident findings whose spans do not overlap, at most ``limit`` of them."""
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda x: (-x.confidence, x.start)):
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+            if len(kept) >= limit:
+                break
+    return kept
+
+
+def _sanitize(text: str) -> str:
+    """Lone surrogates (invalid in UTF-8) become U+FFFD; the length, so every offset, is kept."""
+    if not has_astral(text) and not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def _bounded(mapper: _Mapper, length: int) -> _Mapper:
+    def safe(start: int, end: int) -> tuple[int, int]:
+        try:
+            s, e = mapper(start, end)
+        except Exception:
+            return min(start, length), min(end, length)
+        return s, e
+
+    return safe
+
+
+@lru_cache(maxsize=1)
+def default_scanner() -> Scanner:
+    """The scanner with every built-in recognizer (built once per process)."""
+    return Scanner()

@@ -1,0 +1,394 @@
+"""One message as the recognizers see it: folded text, trigger hits, sentences, voice, recipient.
+
+A :class:`MessageView` is built only for messages that had a trigger hit (or were addressed to a
+contact). Everything on it is computed lazily and cached, and every search is limited to one
+sentence of bounded length, so the work per message stays linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from txlguard.detect.cues import CONTEXT, CueIndex
+from txlguard.detect.lexicon import Lexicon, Voice
+from txlguard.taxonomy import Recipient
+
+if TYPE_CHECKING:
+    from txlguard.detect.recognizer import Recognizer
+
+#: Sentence ends (in folded text full-width punctuation is already half-width).
+_SENTENCE_END = re.compile(r"[。!?;\n\r]+|…{2,}|\.{3,}")
+#: Clause breaks inside a sentence.
+_CLAUSE_BREAK = re.compile(r"[,:，：…~]+|\s{2,}")
+#: Longest sentence looked at as one unit; longer ones are cut at clause breaks (linear time).
+MAX_SEGMENT = 160
+_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "'": "'"}
+_LATIN = re.compile(r"[a-z0-9]")
+_QUOTE_CHARS = re.compile("[“”「」『』\"‘’']")
+
+
+class Hit(NamedTuple):
+    """A trigger term found in the view's text: [start, end) and the categories it belongs to."""
+
+    start: int
+    end: int
+    term: str
+    tags: tuple[str, ...]
+
+
+Span = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Finding:
+    """A recognizer's confirmed finding, in view-text coordinates."""
+
+    label: str
+    start: int
+    end: int
+    confidence: float
+    explanation: str
+    recognizer: str
+    voice: Voice
+    rule: str
+
+
+class MessageView:
+    """The folded text of one message with its hits and lazily computed context."""
+
+    def __init__(
+        self,
+        text: str,
+        hits: list[Hit],
+        context: Lexicon,
+        cues: CueIndex,
+        recipient: Recipient | None = None,
+        to_original: Callable[[int, int], Span] | None = None,
+    ) -> None:
+        self.text = text
+        self.hits = _longest([h for h in hits if not _latin_inside_word(text, h)])
+        self.context = context
+        self.cue_index = cues
+        self._cues: dict[str, list[Span]] | None = None
+        self.given_recipient = recipient
+        self._to_original = to_original
+        self._by_tag: dict[str, list[Hit]] | None = None
+        self._segments: list[int] | None = None
+        self._cache: dict[tuple[str, int, int], list[Span]] = {}
+        self._recipient: tuple[Recipient, bool] | None = None
+        self._modality: dict[Span, frozenset[str]] = {}
+        self._whole: dict[str, tuple[list[Span], list[int]]] = {}
+        self._second_hand: bool | None = None
+
+    # -- coordinates ---------------------------------------------------------------------------
+    def to_original(self, start: int, end: int) -> Span:
+        if self._to_original is None:
+            return start, end
+        return self._to_original(start, end)
+
+    # -- hits ------------------------------------------------------------------------------------
+    def hits_for(self, tag: str) -> list[Hit]:
+        if self._by_tag is None:
+            by_tag: dict[str, list[Hit]] = {}
+            for hit in self.hits:
+                for t in hit.tags:
+                    by_tag.setdefault(t, []).append(hit)
+            self._by_tag = by_tag
+        return self._by_tag.get(tag, [])
+
+    # -- sentences and clauses ------------------------------------------------------------------
+    def _segment_starts(self) -> list[int]:
+        if self._segments is None:
+            starts = [0]
+            text = self.text
+            for m in _SENTENCE_END.finditer(text):
+                if m.end() < len(text):
+                    starts.append(m.end())
+            bounded: list[int] = []
+            ends = [*starts[1:], len(text)]
+            for s, e in zip(starts, ends, strict=True):
+                bounded.append(s)
+                while e - s > MAX_SEGMENT:
+                    cut = s + MAX_SEGMENT
+                    br = None
+                    for m in _CLAUSE_BREAK.finditer(text, s + MAX_SEGMENT // 2, cut):
+                        br = m.end()
+                    s = br if br and br > s else cut
+                    bounded.append(s)
+            self._segments = bounded
+        return self._segments
+
+    def segment(self, pos: int) -> Span:
+        """The sentence (at most MAX_SEGMENT characters) holding ``pos``."""
+        starts = self._segment_starts()
+        i = bisect_right(starts, pos) - 1
+        end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
+        return starts[i], end
+
+    def previous_segment(self, seg: Span) -> Span | None:
+        if seg[0] == 0:
+            return None
+        return self.segment(seg[0] - 1)
+
+    def clause_start(self, pos: int, seg: Span) -> int:
+        start = seg[0]
+        for m in _CLAUSE_BREAK.finditer(self.text, seg[0], pos):
+            start = m.end()
+        return start
+
+    def clause_end(self, pos: int, seg: Span) -> int:
+        m = _CLAUSE_BREAK.search(self.text, pos, seg[1])
+        return m.start() if m else seg[1]
+
+    # -- cues ------------------------------------------------------------------------------------
+    def spans(self, owner: Recognizer | None, category: str, seg: Span) -> list[Span]:
+        """Where ``category`` occurs in ``seg``: the owner's trigger hits or cue, or a shared
+        context cue."""
+        if owner is not None:
+            tag, is_trigger = owner.tag(category)
+        else:
+            tag, is_trigger = f"{CONTEXT}/{category}", False
+        return self.spans_of(tag, is_trigger, seg)
+
+    def spans_of(self, tag: str, is_trigger: bool, seg: Span) -> list[Span]:
+        """Occurrences of the category ``tag`` inside ``seg`` (literals from the cue automaton,
+        ``re:`` parts by regex), cached."""
+        key = (tag, seg[0], seg[1])
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        s, e = seg
+        whole = self._whole.get(tag)
+        if whole is None and not is_trigger and not self.cue_index.may_occur(tag, self._found_cues()):
+            if tag not in self.cue_index.regexes:
+                self._cache[key] = []
+                return self._cache[key]
+            whole = self._whole[tag] = ([], [])
+        if whole is None:
+            if is_trigger:
+                spans = sorted((h.start, h.end) for h in self.hits_for(tag))
+            else:
+                if self._cues is None:
+                    self._cues = self.cue_index.find(self.text)
+                spans = self.cue_index.complete(self.text, self._cues, tag)
+            whole = self._whole[tag] = (spans, [x[0] for x in spans])
+        out = _inside(whole, s, e)
+        if not is_trigger:
+            pattern = self.cue_index.regexes.get(tag)
+            if pattern is not None:
+                out.extend(m.span() for m in pattern.finditer(self.text, s, e) if m.end() > m.start())
+                out.sort()
+        self._cache[key] = out
+        return out
+
+    def _found_cues(self) -> dict[str, list[Span]]:
+        if self._cues is None:
+            self._cues = self.cue_index.find(self.text)
+        return self._cues
+
+    def segments(self) -> list[Span]:
+        starts = self._segment_starts()
+        return [(s, starts[i + 1] if i + 1 < len(starts) else len(self.text)) for i, s in enumerate(starts)]
+
+    def has(self, category: str, seg: Span, owner: Recognizer | None = None) -> bool:
+        return bool(self.spans(owner, category, seg))
+
+    def modality(self, seg: Span) -> frozenset[str]:
+        """``threat`` (a conditional demand or a future/volition marker) and/or ``done``."""
+        cached = self._modality.get(seg)
+        if cached is not None:
+            return cached
+        out: set[str] = set()
+        if self.has("conditional_demand", seg) or self.has("threat_modal", seg):
+            out.add("threat")
+        else:
+            prev = self.previous_segment(seg)
+            if prev is not None and self.has("conditional_demand", prev):
+                out.add("threat")
+        if self.has("done", seg):
+            out.add("done")
+        self._modality[seg] = frozen = frozenset(out)
+        return frozen
+
+    def second_person(self, seg: Span) -> bool:
+        """The sentence addresses someone: 你/您, or a writer speaks of what was done to them."""
+        return self.has("second_person", seg) or self.has("first_person_victim", seg)
+
+    # -- voice -----------------------------------------------------------------------------------
+    def voice(
+        self,
+        start: int,
+        end: int,
+        negation: tuple[str, ...],
+        victim_before: bool = True,
+        victim_after: bool = False,
+    ) -> Voice:
+        """Whose conduct a span is: the sender's own (direct), reported second-hand, negated, or a
+        quotation of the law."""
+        text = self.text
+        seg = self.segment(start)
+        if self._negated(start, seg, negation):
+            return "negated"
+        if not self.may_be_second_hand():
+            return "direct"
+        whole = (0, len(text))
+        second = self.second_person(seg)
+        if self.has("law_citation", seg) and not (second and self.has("accusation", seg)):
+            return "quoted_law"
+        if self._in_reported_quote(start, seg):
+            return "reported"
+        if self._reported_frame(seg[0], start):
+            return "reported"
+        if (
+            text[max(seg[0], start - 1) : start] == "被"
+            and not second
+            and self.spans(None, "first_person", (max(seg[0], start - 6), start))
+        ):
+            return "reported"
+        if victim_before and self.spans(None, "victim_before", (max(seg[0], start - 4), start)):
+            return "reported"
+        if victim_after and text[end : end + 1] == "我" and text[end : end + 2] not in ("我们", "我司"):
+            return "reported"
+        if self.has("news", whole) and not second:
+            return "reported"
+        if self.has("complaint", whole) and not second and self.has("first_person", seg):
+            return "reported"
+        return "direct"
+
+    def may_be_second_hand(self) -> bool:
+        """Whether anything in the message could make a span reported or quoted (computed once)."""
+        if self._second_hand is None:
+            whole = (0, len(self.text))
+            self._second_hand = (
+                "我" in self.text
+                or "被" in self.text
+                or _QUOTE_CHARS.search(self.text) is not None
+                or any(
+                    self.has(c, whole)
+                    for c in (
+                        "report_marker",
+                        "report_speech",
+                        "report_act",
+                        "law_citation",
+                        "news",
+                        "complaint",
+                    )
+                )
+            )
+        return self._second_hand
+
+    def _reported_frame(self, lo: int, pos: int) -> bool:
+        """A reporting frame before ``pos`` in the sentence: "他威胁说", "催收天天打电话…"."""
+        window = (lo, pos)
+        if self.spans(None, "report_marker", window):
+            return True
+        verbs = self.spans(None, "report_speech", window)
+        acts = self.spans(None, "report_act", window)
+        if not verbs and not acts:
+            return False
+        for people, kinds in (("report_person", verbs), ("report_collector", verbs + acts)):
+            for _s, e in self.spans(None, people, window):
+                if any(0 <= vs - e <= 12 for vs, _ve in kinds):
+                    return True
+        return False
+
+    def _negated(self, start: int, seg: Span, negation: tuple[str, ...]) -> bool:
+        clause_start = self.clause_start(start, seg)
+        for category in negation:
+            for _s, e in self.spans(None, category, (clause_start, start)):
+                between = self.text[e:start]
+                if (
+                    self.cue_index.regexes_or_literals("ctx/negation_breaker").search(between)
+                    and "因为" not in between
+                    and "由于" not in between
+                ):
+                    continue
+                if self.cue_index.regexes_or_literals("ctx/negation_exception").match(self.text, e):
+                    continue
+                return True
+        return False
+
+    def _in_reported_quote(self, pos: int, seg: Span) -> bool:
+        text = self.text
+        lo = max(0, pos - MAX_SEGMENT)
+        if _QUOTE_CHARS.search(text, lo, pos) is None:
+            return False
+        for i in range(pos - 1, lo - 1, -1):
+            ch = text[i]
+            if ch in "”」』":
+                return False
+            if ch in _QUOTE_PAIRS:
+                closing = _QUOTE_PAIRS[ch]
+                if closing == ch and text.count(ch, lo, pos) % 2 == 0:
+                    return False
+                before = (max(0, i - 12), i)
+                return bool(self.spans(None, "reporting_verb", before))
+        return False
+
+    # -- recipient -------------------------------------------------------------------------------
+    def recipient_known(self) -> bool:
+        """Whether :meth:`recipient` has been worked out already (or needs no inference)."""
+        return self._recipient is not None or self.given_recipient in ("borrower", "contact")
+
+    def recipient(self) -> tuple[Recipient, bool]:
+        """(role, inferred): the given role, else the one the text implies, else unknown."""
+        if self._recipient is not None:
+            return self._recipient
+        given = self.given_recipient
+        whole = (0, len(self.text))
+        found: tuple[Recipient, bool]
+        if given in ("borrower", "contact"):
+            found = (given, False)
+        elif self.has("recipient_contact", whole):
+            found = ("contact", True)
+        elif self.has("recipient_borrower", whole):
+            found = ("borrower", True)
+        else:
+            found = ("unknown", False)
+        self._recipient = found
+        return found
+
+
+def _inside(indexed: tuple[list[Span], list[int]], s: int, e: int) -> list[Span]:
+    """The spans (sorted, with their starts) lying inside [s, e): a bisect, then only those."""
+    spans, starts = indexed
+    i = bisect_left(starts, s)
+    out: list[Span] = []
+    n = len(spans)
+    while i < n and spans[i][0] < e:
+        if spans[i][1] <= e:
+            out.append(spans[i])
+        i += 1
+    return out
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    """Drop a hit inside a longer hit of the same categories ("联系人" in "紧急联系人")."""
+    if len(hits) < 2:
+        return hits
+    ordered = sorted(hits, key=lambda h: (h.start, -h.end))
+    kept: list[Hit] = []
+    for h in ordered:
+        if any(k.start <= h.start and h.end <= k.end and set(h.tags) <= set(k.tags) for k in kept[-4:]):
+            continue
+        kept.append(h)
+    return kept
+
+
+def _latin_inside_word(text: str, hit: Hit) -> bool:
+    """A Latin trigger ("sb", "txl") inside a longer Latin word or number does not count."""
+    if text[hit.start : hit.start + 1] >= "\x80" and text[hit.end - 1 : hit.end] >= "\x80":
+        return False  # starts and ends with a non-ASCII character: not a Latin term
+    if not _LATIN.match(text, hit.start) and not _LATIN.match(text, hit.end - 1):
+        return False
+    before = text[hit.start - 1 : hit.start] if hit.start else ""
+    after = text[hit.end : hit.end + 1]
+    first_latin = bool(_LATIN.match(text, hit.start))
+    last_latin = bool(_LATIN.match(text, hit.end - 1))
+    return bool(
+        (first_latin and before and _LATIN.match(before)) or (last_latin and after and _LATIN.match(after))
+    )
