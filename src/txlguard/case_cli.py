@@ -50,6 +50,7 @@ case_app = typer.Typer(
 )
 
 out = Console(soft_wrap=True)
+doc = Console()  # wraps rendered Markdown instead of cropping it
 err = Console(stderr=True, soft_wrap=True)
 
 VERDICT_ZH = {
@@ -326,7 +327,10 @@ def case_judge(
         from txlguard.report import render_markdown
 
         document = render_markdown(judgement)
-        out.print(Markdown(document) if fmt is JudgeFormat.text else document, highlight=False)
+        if fmt is JudgeFormat.text:
+            doc.print(Markdown(document))
+        else:
+            sys.stdout.write(document + "\n")
     unlawful = judgement.verdict == "unlawful" or (
         fail_on is FailOn.likely and judgement.verdict == "likely_unlawful"
     )

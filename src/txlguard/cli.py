@@ -32,6 +32,7 @@ app.add_typer(law_app, name="law")
 app.add_typer(case_app, name="case")
 
 out = Console(soft_wrap=True)
+doc = Console()  # wraps rendered Markdown to the terminal (80 columns when piped) instead of cropping it
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -51,6 +52,14 @@ def fail(message_zh: str) -> NoReturn:
     """Bad input: a Chinese message on stderr and exit code 2 (DESIGN.md)."""
     err.print(f"[bold red]错误：[/]{message_zh}", highlight=False)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def show_markdown(document: str, fmt: Format) -> None:
+    """Markdown as is for --format markdown; rendered (wrapped, not cropped) for --format text."""
+    if fmt is Format.text:
+        doc.print(Markdown(document))
+    else:
+        sys.stdout.write(document + "\n")
 
 
 def read_input(source: str, what: str) -> bytes:
@@ -128,7 +137,7 @@ def law_show(
     ]
     if p.replaced_by:
         lines.append(f"已由 {'、'.join(p.replaced_by)} 取代")
-    out.print(Markdown("\n".join(lines)) if fmt is Format.text else "\n".join(lines))
+    show_markdown("\n".join(lines), fmt)
 
 
 @law_app.command("search")
@@ -194,7 +203,7 @@ def assess(
         from txlguard.report import render_markdown
 
         document = render_markdown(judgement)
-        out.print(Markdown(document) if fmt is Format.text else document, highlight=False)
+        show_markdown(document, fmt)
     unlawful = judgement.verdict == "unlawful" or (
         fail_on is FailOn.likely and judgement.verdict == "likely_unlawful"
     )

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from txlguard.taxonomy import Regime
+
+# Folded YAML scalars (>-) join lines with a space, which Chinese text does not use.
+_SPACE_BETWEEN_CJK = re.compile(
+    r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\"])\s+(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\"])"
+)
+
+
+def join_cjk_lines(text: str) -> str:
+    return _SPACE_BETWEEN_CJK.sub("", text)
 
 
 class Rule(BaseModel):
@@ -28,6 +38,11 @@ class Rule(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     max_status: Literal["established", "possible"] = "established"
     notes_zh: list[str] = Field(default_factory=list)
+
+    @field_validator("summary_zh", "title_zh")
+    @classmethod
+    def _join(cls, value: str) -> str:
+        return join_cjk_lines(value)
 
 
 class RemedySpec(BaseModel):
