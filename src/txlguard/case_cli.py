@@ -21,11 +21,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -37,10 +35,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from txlguard.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    FailOn,
+    Format,
+    err,
+    fail,
+    fails_on,
+    out,
+    show_markdown,
+)
+
 if TYPE_CHECKING:
     from txlguard.store import CaseSummary, EvidenceEntry, Store
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 case_app = typer.Typer(
     help="案件：保存证据原件（SHA-256 存证）、汇总研判、导出证据包。",
@@ -49,9 +58,6 @@ case_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = Console(soft_wrap=True)
-doc = Console()  # wraps rendered Markdown instead of cropping it
-err = Console(stderr=True, soft_wrap=True)
 
 VERDICT_ZH = {
     "unlawful": "违法",
@@ -65,24 +71,6 @@ STATUS_ZH = {"ok": "原件完好", "missing": "原件缺失", "corrupt": "原件
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-class JudgeFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class FailOn(StrEnum):
-    never = "never"
-    unlawful = "unlawful"
-    likely = "likely"
-
-
-def fail(message_zh: str) -> NoReturn:
-    """Bad input: a Chinese message on stderr and exit code 2."""
-    err.print(f"[bold red]错误：[/]{escape(message_zh)}", highlight=False)
-    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @contextlib.contextmanager
@@ -301,7 +289,7 @@ def _parse_date(value: str, option: str) -> date:
 @case_app.command("judge")
 def case_judge(
     case_id: Annotated[str, typer.Argument(help="案件编号")],
-    fmt: Annotated[JudgeFormat, typer.Option("--format", help="输出格式")] = JudgeFormat.text,
+    fmt: Annotated[Format, typer.Option("--format", help="输出格式")] = Format.text,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="按哪一天的法律判断（默认：行为发生日或今天）")
     ] = None,
@@ -321,20 +309,14 @@ def case_judge(
             )
         with store.transaction() as session:
             judgement = judge_case(session, case.id, as_of=day)
-    if fmt is JudgeFormat.json:
+    if fmt is Format.json:
         _json(judgement.public())
     else:
         from txlguard.report import render_markdown
 
         document = render_markdown(judgement)
-        if fmt is JudgeFormat.text:
-            doc.print(Markdown(document))
-        else:
-            sys.stdout.write(document + "\n")
-    unlawful = judgement.verdict == "unlawful" or (
-        fail_on is FailOn.likely and judgement.verdict == "likely_unlawful"
-    )
-    if fail_on is not FailOn.never and unlawful:
+        show_markdown(document, fmt)
+    if fails_on(judgement.verdict, fail_on):
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -7,18 +7,15 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from txlguard.case_cli import case_app
+from txlguard.cli_common import EXIT_FINDINGS, FailOn, Format, fail, fails_on, out, show_markdown
 from txlguard.facts.structured import FactInputError, parse_fact_json
 from txlguard.ingest.decoding import DecodingError, decode_bytes
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 app = typer.Typer(
     name="txlguard",
@@ -30,36 +27,6 @@ app = typer.Typer(
 law_app = typer.Typer(help="浏览法律库：法条、案例、投诉渠道。", no_args_is_help=True)
 app.add_typer(law_app, name="law")
 app.add_typer(case_app, name="case")
-
-out = Console(soft_wrap=True)
-doc = Console()  # wraps rendered Markdown to the terminal (80 columns when piped) instead of cropping it
-err = Console(stderr=True, soft_wrap=True)
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class FailOn(StrEnum):
-    never = "never"
-    unlawful = "unlawful"
-    likely = "likely"
-
-
-def fail(message_zh: str) -> NoReturn:
-    """Bad input: a Chinese message on stderr and exit code 2 (DESIGN.md)."""
-    err.print(f"[bold red]错误：[/]{message_zh}", highlight=False)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def show_markdown(document: str, fmt: Format) -> None:
-    """Markdown as is for --format markdown; rendered (wrapped, not cropped) for --format text."""
-    if fmt is Format.text:
-        doc.print(Markdown(document))
-    else:
-        sys.stdout.write(document + "\n")
 
 
 def read_input(source: str, what: str) -> bytes:
@@ -204,10 +171,7 @@ def assess(
 
         document = render_markdown(judgement)
         show_markdown(document, fmt)
-    unlawful = judgement.verdict == "unlawful" or (
-        fail_on is FailOn.likely and judgement.verdict == "likely_unlawful"
-    )
-    if fail_on is not FailOn.never and unlawful:
+    if fails_on(judgement.verdict, fail_on):
         raise typer.Exit(EXIT_FINDINGS)
 
 

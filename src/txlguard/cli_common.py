@@ -1,0 +1,51 @@
+"""What every `txlguard` sub-command shares: exit codes, output formats, consoles and the bad-input exit."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.markup import escape
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+doc = Console()  # wraps rendered Markdown to the terminal (80 columns when piped) instead of cropping it
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class FailOn(StrEnum):
+    never = "never"
+    unlawful = "unlawful"
+    likely = "likely"
+
+
+def fail(message_zh: str) -> NoReturn:
+    """Bad input: a Chinese message on stderr and exit code 2 (DESIGN.md)."""
+    err.print(f"[bold red]错误：[/]{escape(message_zh)}", highlight=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def show_markdown(document: str, fmt: Format) -> None:
+    """Markdown as is for --format markdown; rendered (wrapped, not cropped) for --format text."""
+    if fmt is Format.text:
+        doc.print(Markdown(document))
+    else:
+        sys.stdout.write(document + "\n")
+
+
+def fails_on(verdict: str, fail_on: FailOn) -> bool:
+    """Whether --fail-on asks for exit code 1 for this verdict."""
+    if fail_on is FailOn.never:
+        return False
+    return verdict == "unlawful" or (fail_on is FailOn.likely and verdict == "likely_unlawful")
