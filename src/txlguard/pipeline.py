@@ -8,6 +8,7 @@ stores the detections and the judgement (the ``assess`` JSON shape) with the evi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -18,7 +19,15 @@ from sqlalchemy.orm import Session
 from txlguard.detect import Scanner, ScanResult, default_scanner
 from txlguard.detect.logrules import LogRuleConfig, LogRuleResult, evaluate_logs
 from txlguard.detect.models import MessageInput
-from txlguard.facts import CaseDetails, CaseFacts, EvidenceSpan, Fact, facts_from_scan, merge_facts
+from txlguard.facts import (
+    CaseDetails,
+    CaseFacts,
+    EvidenceSpan,
+    Fact,
+    extract_facts,
+    facts_from_scan,
+    merge_facts,
+)
 from txlguard.ingest.models import Communication
 from txlguard.ingest.readers.base import CHINA_TZ
 from txlguard.reason import Judgement, assess
@@ -30,6 +39,30 @@ _DETAIL_FIELDS = frozenset(CaseDetails.model_fields)
 _FACT_CODES = frozenset(code.value for code in FactCode)
 
 
+# The writer speaking of themself (我, not the collector's 我们/我司/我方/我行).
+_FIRST_PERSON = re.compile(r"我(?![们司方行])")
+
+
+def narratives(items: Sequence[StoredCommunication]) -> dict[str, str]:
+    """Plain-text evidence that is the borrower's own account, by evidence hash.
+
+    A text file or paste is split into one communication per paragraph; when, joined, it is an
+    untimed first-person account (a complaint, a story), it goes to narrative fact extraction
+    instead of the message scanner, which would read narrated events as the speaker's threats.
+    """
+    by_evidence: dict[str, list[Communication]] = {}
+    for stored in items:
+        c = stored.communication
+        if c.channel == "text" and c.timestamp is None:
+            by_evidence.setdefault(c.evidence_sha256, []).append(c)
+    accounts = {}
+    for sha, parts in by_evidence.items():
+        text = "\n".join(p.text for p in sorted(parts, key=lambda p: p.index))
+        if len(text) >= 40 and len(_FIRST_PERSON.findall(text)) >= 2:
+            accounts[sha] = text
+    return accounts
+
+
 def scanned(item: Communication) -> bool:
     """Whether a communication is a collection message to scan: text from the other side.
 
@@ -39,7 +72,9 @@ def scanned(item: Communication) -> bool:
     return item.channel != "call" and item.direction != "outgoing" and bool(item.text.strip())
 
 
-def message_inputs(items: Sequence[StoredCommunication]) -> list[MessageInput]:
+def message_inputs(
+    items: Sequence[StoredCommunication], skip: frozenset[str] = frozenset()
+) -> list[MessageInput]:
     return [
         MessageInput(
             id=c.communication.id,
@@ -49,7 +84,7 @@ def message_inputs(items: Sequence[StoredCommunication]) -> list[MessageInput]:
             channel=c.communication.channel,
         )
         for c in items
-        if scanned(c.communication)
+        if scanned(c.communication) and c.communication.evidence_sha256 not in skip
     ]
 
 
@@ -173,13 +208,15 @@ def judge_case(
     stored = repo.case_communications(session, case.id)
     db_ids = {c.communication.id: c.id for c in stored}
 
-    inputs = message_inputs(stored)
+    accounts = narratives(stored)
+    inputs = message_inputs(stored, skip=frozenset(accounts))
     results = (scanner or default_scanner()).scan_batch(inputs) if inputs else []
     logs = evaluate_logs([c.communication for c in stored], config=log_config)
 
     # Details: the first source that has one wins, so the borrower's own answers come first.
     case_facts = merge_facts(
         facts_from_answers(repo.interview_answers(session, case.id)),
+        *(extract_facts(text) for text in accounts.values()),
         facts_from_scan(results),
         facts_from_logs(logs),
         conduct_period([c.communication for c in stored]),

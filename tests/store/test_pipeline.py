@@ -126,3 +126,25 @@ def test_an_empty_case_is_undetermined(store: Store) -> None:
     assert result["verdict"] == "undetermined"
     latest = store.latest_judgement(case.id)
     assert latest is not None and latest.evidence_sha256s == []
+
+
+NARRATIVE = (
+    "我在某某贷借了3000元，到手只有2100元。\n\n"
+    "逾期以后，催收给我通讯录里的同事和亲戚打电话，说我欠钱不还是老赖。\n\n"
+    "他们还在短信里威胁我说，再不还就把我做成通缉令发到村里的群里。"
+)
+
+
+def test_a_borrowers_written_account_is_read_as_a_narrative(store: Store) -> None:
+    case = store.create_case("自述")
+    store.add_evidence(case.id, NARRATIVE.encode("gb18030"), "我的经历.txt")
+    result = judge(store, case.id)
+    facts = result["facts"]
+    assert isinstance(facts, dict)
+    assert facts["contacts_contacted"] is True
+    assert facts["debt_disclosed_to_contacts"] is True
+    assert facts["threats"] is True
+    assert result["verdict"] == "unlawful"
+    with store.transaction() as session:
+        # narrated events are not scanned as if the borrower had sent them
+        assert not [d for d in repo.case_detections(session, case.id) if d.source == "message"]
