@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import ahocorasick
@@ -78,3 +79,16 @@ class CharIndex:
             self._chars -= self._marks.count(1, byte_offset, self._pos)
         self._pos = byte_offset
         return self._chars
+
+
+#: Byte → 1 for the first byte of a UTF-8 character, 0 for a continuation byte.
+_STARTS = bytes(0 if 0x80 <= b <= 0xBF else 1 for b in range(256))
+
+
+def char_offsets(data: bytes) -> list[int] | None:
+    """For a short UTF-8 text, the character offset of every byte offset (``None`` when the text
+    is ASCII and the two agree): one C-level pass, then a list index per hit instead of a method
+    call (see :class:`CharIndex` for long texts and sparse look-ups)."""
+    if data.isascii():
+        return None
+    return [0, *accumulate(data.translate(_STARTS))]

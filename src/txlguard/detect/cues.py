@@ -78,13 +78,14 @@ class CueIndex:
     def find(self, text: str) -> dict[str, list[Span]]:
         """Every literal cue in ``text``, by tag, in order of end position."""
         data = text.encode("utf-8", "surrogatepass")
-        index = automaton.CharIndex(data)
+        chars = automaton.char_offsets(data)
         out: dict[str, list[Span]] = {}
         for end, value in self._automaton.iter(data.decode("latin-1")):
             if value is None:
                 continue
             length, tags = value
-            span = (index.char(end + 1 - length), index.char(end + 1))
+            stop = end + 1
+            span = (stop - length, stop) if chars is None else (chars[stop - length], chars[stop])
             for tag in tags:
                 found = out.get(tag)
                 if found is None:

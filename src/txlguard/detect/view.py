@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from txlguard.detect.cues import CONTEXT, CueIndex
@@ -78,10 +79,10 @@ class MessageView:
         self._to_original = to_original
         self._by_tag: dict[str, list[Hit]] | None = None
         self._segments: list[int] | None = None
-        self._cache: dict[tuple[str, int, int], list[Span]] = {}
+        self._cache: dict[tuple[str, Span], list[Span]] = {}
         self._recipient: tuple[Recipient, bool] | None = None
         self._modality: dict[Span, frozenset[str]] = {}
-        self._whole: dict[str, tuple[list[Span], list[int]]] = {}
+        self._whole: dict[str, tuple[list[Span], list[int], re.Pattern[str] | None]] = {}
         self._second_hand: bool | None = None
 
     # -- coordinates ---------------------------------------------------------------------------
@@ -124,7 +125,7 @@ class MessageView:
 
     def segment(self, pos: int) -> Span:
         """The sentence (at most MAX_SEGMENT characters) holding ``pos``."""
-        starts = self._segment_starts()
+        starts = self._segments or self._segment_starts()
         i = bisect_right(starts, pos) - 1
         end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
         return starts[i], end
@@ -151,39 +152,52 @@ class MessageView:
         if owner is not None:
             tag, is_trigger = owner.tag(category)
         else:
-            tag, is_trigger = f"{CONTEXT}/{category}", False
+            tag, is_trigger = _context_tag(category), False
         return self.spans_of(tag, is_trigger, seg)
 
     def spans_of(self, tag: str, is_trigger: bool, seg: Span) -> list[Span]:
         """Occurrences of the category ``tag`` inside ``seg`` (literals from the cue automaton,
         ``re:`` parts by regex), cached."""
-        key = (tag, seg[0], seg[1])
+        key = (tag, seg)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        s, e = seg
         whole = self._whole.get(tag)
-        if whole is None and not is_trigger and not self.cue_index.may_occur(tag, self._found_cues()):
-            if tag not in self.cue_index.regexes:
-                self._cache[key] = []
-                return self._cache[key]
-            whole = self._whole[tag] = ([], [])
         if whole is None:
-            if is_trigger:
-                spans = sorted((h.start, h.end) for h in self.hits_for(tag))
-            else:
-                if self._cues is None:
-                    self._cues = self.cue_index.find(self.text)
-                spans = self.cue_index.complete(self.text, self._cues, tag)
-            whole = self._whole[tag] = (spans, [x[0] for x in spans])
-        out = _inside(whole, s, e)
-        if not is_trigger:
-            pattern = self.cue_index.regexes.get(tag)
-            if pattern is not None:
-                out.extend(m.span() for m in pattern.finditer(self.text, s, e) if m.end() > m.start())
-                out.sort()
+            whole = self._whole[tag] = self._occurrences(tag, is_trigger)
+        spans, starts, pattern = whole
+        s, e = seg
+        if spans:
+            out = _inside(spans, starts, s, e)
+        elif pattern is None:
+            out = []  # most categories: nothing anywhere in the message
+            self._cache[key] = out
+            return out
+        else:
+            out = []
+        if pattern is not None:
+            out.extend(m.span() for m in pattern.finditer(self.text, s, e) if m.end() > m.start())
+            out.sort()
         self._cache[key] = out
         return out
+
+    def _occurrences(
+        self, tag: str, is_trigger: bool
+    ) -> tuple[list[Span], list[int], re.Pattern[str] | None]:
+        """The literal occurrences of ``tag`` in the whole message (sorted, with their starts) and
+        its regex part; worked out once per category, so that each sentence costs a bisect."""
+        if is_trigger:
+            spans = sorted((h.start, h.end) for h in self.hits_for(tag))
+            return spans, [x[0] for x in spans], None
+        index = self.cue_index
+        pattern = index.regexes.get(tag)
+        found = self._cues
+        if found is None:
+            found = self._cues = index.find(self.text)
+        if tag not in found and not index.may_occur(tag, found):
+            return [], [], pattern
+        spans = self.cue_index.complete(self.text, found, tag)
+        return spans, [x[0] for x in spans], pattern
 
     def _found_cues(self) -> dict[str, list[Span]]:
         if self._cues is None:
@@ -267,17 +281,7 @@ class MessageView:
                 "我" in self.text
                 or "被" in self.text
                 or _QUOTE_CHARS.search(self.text) is not None
-                or any(
-                    self.has(c, whole)
-                    for c in (
-                        "report_marker",
-                        "report_speech",
-                        "report_act",
-                        "law_citation",
-                        "news",
-                        "complaint",
-                    )
-                )
+                or any(self.spans_of(tag, False, whole) for tag in _SECOND_HAND_TAGS)
             )
         return self._second_hand
 
@@ -353,9 +357,21 @@ class MessageView:
         return found
 
 
-def _inside(indexed: tuple[list[Span], list[int]], s: int, e: int) -> list[Span]:
+@cache
+def _context_tag(category: str) -> str:
+    """The tag of a shared context category (built once, not per look-up)."""
+    return f"{CONTEXT}/{category}"
+
+
+#: Context categories whose presence anywhere may make a span reported or quoted.
+_SECOND_HAND_TAGS = tuple(
+    f"{CONTEXT}/{c}"
+    for c in ("report_marker", "report_speech", "report_act", "law_citation", "news", "complaint")
+)
+
+
+def _inside(spans: list[Span], starts: list[int], s: int, e: int) -> list[Span]:
     """The spans (sorted, with their starts) lying inside [s, e): a bisect, then only those."""
-    spans, starts = indexed
     i = bisect_left(starts, s)
     out: list[Span] = []
     n = len(spans)
