@@ -40,6 +40,11 @@ class Recognizer:
             if category in self.lexicon.cues:
                 raise LexiconError(f"{self.lexicon.source}: {category} is both a trigger and a cue category")
             self._tags[category] = (f"{self.label}/{category}", True)
+        # (trigger tag, anchor, its rules, the confidence after which a sentence needs no more).
+        self._anchors = [
+            (self._tags[anchor][0], anchor, rules, min(rules[0].confidence, 0.8))
+            for anchor, rules in self._rules.items()
+        ]
         settings = self.lexicon.settings
         self._victim_before = frozenset(settings.get("victim_before", []))
         self._victim_after = frozenset(settings.get("victim_after", []))
@@ -92,10 +97,10 @@ class Recognizer:
         """Confirm this recognizer's trigger hits in ``view`` with the lexicon's rules."""
         out: list[Finding] = []
         best: dict[int, float] = {}  # sentence start → strongest direct or reported finding
-        for anchor, rules in self._rules.items():
-            for hit in view.hits_for(self._tags[anchor][0]):
+        for tag, anchor, rules, enough in self._anchors:
+            for hit in view.hits_for(tag):
                 seg_start = view.segment(hit.start)[0]
-                if best.get(seg_start, -1.0) >= min(rules[0].confidence, 0.8):
+                if best.get(seg_start, -1.0) >= enough:
                     continue  # this sentence already has a strong enough finding
                 finding = self.confirm(view, hit, anchor, rules)
                 if finding is not None:

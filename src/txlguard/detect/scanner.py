@@ -39,13 +39,17 @@ _Mapper = Callable[[int, int], tuple[int, int]]
 M = TypeVar("M", bound=BaseModel)
 
 
+_new = object.__new__
+_setattr = object.__setattr__
+
+
 def _construct(cls: type[M], values: dict[str, Any]) -> M:
     """Build a model from already valid values without validation (hot path; see tests)."""
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    obj = _new(cls)
+    _setattr(obj, "__dict__", values)
+    _setattr(obj, "__pydantic_fields_set__", set(values))
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", None)
     return obj
 
 
@@ -345,12 +349,10 @@ def _char_offsets(
     data: bytes, hits: list[tuple[int, int, str, tuple[str, ...]]]
 ) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """Byte offsets of hits in ``data`` (UTF-8) → character offsets."""
-    index = ac.CharIndex(data)
-    out = []
-    for start, end, term, tags in hits:
-        s = index.char(start)
-        out.append((s, index.char(end), term, tags))
-    return out
+    chars = ac.char_offsets(data)
+    if chars is None:
+        return hits
+    return [(chars[start], chars[end], term, tags) for start, end, term, tags in hits]
 
 
 def _strongest(findings: list[Finding], limit: int) -> list[Finding]:
