@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install system-deps lint
+.PHONY: demo test install system-deps runtime-deps lint
 
-demo: install
+demo: runtime-deps install
 	$(BIN)/txlguard assess --facts examples/contacts-blasted.json
 
 install: $(VENV)/.installed
@@ -16,8 +16,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+runtime-deps:
+	bash scripts/install-system-deps.sh runtime
+
 system-deps:
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh test
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

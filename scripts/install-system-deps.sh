@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# System packages the test suite needs. Idempotent; runs as root (CI) or through sudo.
+# Debian packages txlguard needs. Idempotent; runs as root (CI) or through sudo.
+#   install-system-deps.sh runtime   what `txlguard` itself needs (OCR, PDF reports with CJK fonts)
+#   install-system-deps.sh test      that, plus what the test suite uses (PostgreSQL, pdftotext)
 set -euo pipefail
-packages=(postgresql fonts-noto-cjk libgl1)  # filled in as features need them (chromium, fonts-noto-cjk, poppler-utils, postgresql, aapt…)
+runtime=(fonts-noto-cjk libgl1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
+test_only=(postgresql poppler-utils)
+case "${1:-test}" in
+  runtime) packages=("${runtime[@]}") ;;
+  test) packages=("${runtime[@]}" "${test_only[@]}") ;;
+  *) echo "usage: $0 [runtime|test]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
