@@ -606,3 +606,11 @@ def test_dangling_reference_is_reported(tmp_path: Path) -> None:
     cases[0]["provisions"].append("civil-code-9999")
     path.write_text(yaml.safe_dump(cases, allow_unicode=True), encoding="utf-8")
     assert load_law_base(data).dangling_references() == ["case c1 → civil-code-9999"]
+
+
+def test_articles_read_as_printed_in_chinese(law: LawBase) -> None:
+    """Reports and letters print ``article`` after the instrument's name: no English notes in it."""
+    import re
+
+    for p in law.provisions.values():
+        assert not re.search(r"[A-Za-z]{3,}", p.article.replace("GB/T", "")), f"{p.id}: {p.article!r}"
