@@ -8,6 +8,8 @@ hits (or addressed to a contact) are folded and handed to the recognizers for co
 message holding something the length-preserving fold cannot express (zero-width characters,
 spacers inside words, ...) goes through the full normaliser first, and offsets are mapped back
 through it; every other message is matched on its original text, so offsets need no mapping.
+A message whose text and recipient equal an earlier one's in the same chunk is not confirmed
+again: it gets a copy of the earlier result (``Scanner.reuse_identical``).
 """
 
 from __future__ import annotations
@@ -109,11 +111,16 @@ class Scanner:
         max_per_label: int = 8,
         chunk_size: int = 8192,
         law_base: LawBase | None = None,
+        reuse_identical: bool = True,
     ) -> None:
         self.registry = registry or RecognizerRegistry.default()
         self.min_confidence = min_confidence
         self.max_per_label = max_per_label
         self.chunk_size = chunk_size
+        #: Confirm a message whose text and recipient equal an earlier one's in the same chunk only
+        #: once, and give the later one a copy of the result. Lender traffic is templated: the same
+        #: reminder, word for word, is sent to many people.
+        self.reuse_identical = reuse_identical
         self.fold: Fold = default_fold()
         self.context = load_lexicon("context")
         self.law = LawLinks(law_base)
@@ -197,18 +204,28 @@ class Scanner:
         results: list[ScanResult] = []
         slow = sorted(routed)
         normalized = dict(zip(slow, self._normalize([texts[i] for i in slow]), strict=True)) if slow else {}
+        earlier: dict[tuple[str, Recipient | None], ScanResult] | None = {} if self.reuse_identical else None
         for i, msg in enumerate(msgs):
+            if i not in normalized and i not in hits and msg.recipient != "contact":
+                results.append(_empty_result(msg.id, msg.recipient or "unknown"))
+                continue
+            if earlier is not None:
+                same = earlier.get((texts[i], msg.recipient))
+                if same is not None:
+                    results.append(_copy_result(same, msg.id))
+                    continue
             if i in normalized:
                 text, mapper = normalized[i]
-                results.append(self._confirm(msg, text, self._hits(text), mapper))
-            elif i in hits or msg.recipient == "contact":
+                result = self._confirm(msg, text, self._hits(text), mapper)
+            else:
                 text = texts[i]
                 found = hits.get(i, [])
                 if found and len(encoded[i]) != len(text):
                     found = _char_offsets(encoded[i], found)
-                results.append(self._confirm(msg, self.fold.apply(text), [Hit(*h) for h in found], None))
-            else:
-                results.append(_empty_result(msg.id, msg.recipient or "unknown"))
+                result = self._confirm(msg, self.fold.apply(text), [Hit(*h) for h in found], None)
+            if earlier is not None:
+                earlier[texts[i], msg.recipient] = result
+            results.append(result)
         return results
 
     def _hits(self, text: str) -> list[Hit]:
@@ -339,6 +356,22 @@ class Scanner:
                 "explanation": f.explanation,
             },
         )
+
+
+def _copy_result(result: ScanResult, msg_id: str) -> ScanResult:
+    """An independent copy of ``result`` for another message with the same text and recipient."""
+    values = dict(result.__dict__)
+    values["id"] = msg_id
+    values["labels"] = list(values["labels"])
+    values["detections"] = [_copy_detection(d) for d in values["detections"]]
+    values["reported"] = [_copy_detection(d) for d in values["reported"]]
+    return _construct(ScanResult, values)
+
+
+def _copy_detection(detection: Detection) -> Detection:
+    values = dict(detection.__dict__)
+    values["provisions"] = list(values["provisions"])
+    return _construct(Detection, values)
 
 
 def _len_plus_one(x: str | bytes) -> int:
