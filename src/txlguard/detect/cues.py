@@ -98,7 +98,13 @@ class CueIndex:
         """Whether ``found`` holds a literal of ``tag`` or the first part of one of its sequences."""
         if tag in found:
             return True
-        return any(first in found for first in self._sequence_tags.get(tag, ()))
+        firsts = self._sequence_tags.get(tag)
+        if firsts is None:
+            return False
+        for first in firsts:
+            if first in found:
+                return True
+        return False
 
     def complete(self, text: str, found: dict[str, list[Span]], tag: str) -> list[Span]:
         """The literal and ``seq:`` occurrences of ``tag``: sequences are completed from their

@@ -106,9 +106,13 @@ class MessageView:
         if self._segments is None:
             starts = [0]
             text = self.text
+            n = len(text)
             for m in _SENTENCE_END.finditer(text):
-                if m.end() < len(text):
+                if m.end() < n:
                     starts.append(m.end())
+            if n <= MAX_SEGMENT:  # no sentence can be too long: most messages
+                self._segments = starts
+                return starts
             bounded: list[int] = []
             ends = [*starts[1:], len(text)]
             for s, e in zip(starts, ends, strict=True):
@@ -389,9 +393,12 @@ def _longest(hits: list[Hit]) -> list[Hit]:
     ordered = sorted(hits, key=lambda h: (h.start, -h.end))
     kept: list[Hit] = []
     for h in ordered:
-        if any(k.start <= h.start and h.end <= k.end and set(h.tags) <= set(k.tags) for k in kept[-4:]):
-            continue
-        kept.append(h)
+        start, end = h.start, h.end
+        for k in kept[-4:]:
+            if k.start <= start and end <= k.end and set(h.tags) <= set(k.tags):
+                break
+        else:
+            kept.append(h)
     return kept
 
 
