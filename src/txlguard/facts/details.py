@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from txlguard.facts.lexicon import DetailRules, RateRule
+from txlguard.facts.models import CaseDetails
 from txlguard.facts.numbers import parse_count, parse_number
 from txlguard.facts.segment import View
 
@@ -198,3 +199,54 @@ def extract_details(view: View, rules: DetailRules) -> DetailFinding:
     _lender(view, rules, out)
     _licensed(view, rules, out)
     return out
+
+
+# -- details computed from other details -------------------------------------------------------
+def implied_annual_rate(received: float, total_due: float, term_days: int) -> float | None:
+    """Simple annualised rate, in percent, on the money the borrower actually received.
+
+    Borrowers rarely know their rate but do know what reached their account, what they must repay
+    and when; courts count interest on the amount actually lent (砍头息 is not principal), so the
+    base is what was received, not the contract amount. None when the figures cannot make a rate.
+
+    >>> implied_annual_rate(2100, 3000, 30)   # 到手2100元，30天后还3000元
+    521.43
+    >>> implied_annual_rate(10000, 10000, 365)
+    0.0
+    >>> implied_annual_rate(0, 3000, 30) is None, implied_annual_rate(3000, 2000, 30) is None
+    (True, True)
+    """
+    if received <= 0 or term_days <= 0 or total_due < received:
+        return None
+    return round((total_due - received) / received * 365 / term_days * 100, 2)
+
+
+def derive_details(details: CaseDetails) -> tuple[CaseDetails, list[str]]:
+    """Fill ``annual_rate`` and ``upfront_deduction`` from the loan amounts when nobody stated them.
+
+    A stated value always wins: this only fills fields that are still unknown. Returns the details
+    and a Chinese note for each value computed, so a reader can check the arithmetic.
+    """
+    update: dict[str, Any] = {}
+    notes: list[str] = []
+    principal, received = details.loan_principal, details.loan_received
+    total, term = details.loan_total_due, details.loan_term_days
+    if details.annual_rate is None and received is not None and total is not None and term is not None:
+        rate = implied_annual_rate(received, total, term)
+        if rate is not None:
+            update["annual_rate"] = rate
+            notes.append(
+                f"年化利率按到手金额推算：（应还{total:g}元 − 到手{received:g}元）÷ {received:g}元 × 365 ÷ "
+                f"{term}天 ≈ {rate:g}%（单利）"
+            )
+    if details.upfront_deduction is None and principal is not None and received is not None:
+        if received < principal:
+            update["upfront_deduction"] = True
+            notes.append(
+                f"合同金额{principal:g}元、到手{received:g}元：预扣{principal - received:g}元（砍头息）"
+            )
+        elif received == principal:
+            update["upfront_deduction"] = False
+    if not update:
+        return details, notes
+    return details.model_copy(update=update), notes

@@ -6,13 +6,16 @@ Rules:
 * true against false keeps true, lowers the confidence (× 0.75, at least 0.3), keeps the evidence of
   both sides and says so in the fact's notes;
 * agreeing sources reinforce each other (noisy-or of their confidences, at most 0.99);
-* details merge field by field: the first non-None value wins; a different later value is noted.
+* details merge field by field: the first non-None value wins; a different later value is noted;
+* then the annual rate and 砍头息 are computed from the loan amounts where no source stated them
+  (``details.derive_details``), so a borrower who knows only the amounts still gets a rate.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from txlguard.facts.details import derive_details
 from txlguard.facts.models import CaseDetails, CaseFacts, EvidenceSpan, Fact
 from txlguard.taxonomy import FactCode
 
@@ -87,6 +90,8 @@ def merge_facts(*cases: CaseFacts) -> CaseFacts:
     """One CaseFacts from several; see the module docstring for the rules."""
     facts = {code: _merge_fact(code, [c.facts[code] for c in cases if code in c.facts]) for code in FactCode}
     details, detail_notes = _merge_details([c.details for c in cases])
+    details, derived_notes = derive_details(details)
+    detail_notes += derived_notes
     notes: list[str] = []
     for c in cases:
         notes.extend(n for n in c.notes if n not in notes)

@@ -65,6 +65,12 @@ class CaseDetails(BaseModel):
         default=None, description="insults or images were spread in groups / publicly"
     )
     loan_date: date | None = None
+    loan_principal: float | None = Field(default=None, ge=0, description="合同借款金额 (yuan)")
+    loan_received: float | None = Field(default=None, ge=0, description="amount actually received (yuan)")
+    loan_total_due: float | None = Field(
+        default=None, ge=0, description="total to repay: principal, interest and every fee (yuan)"
+    )
+    loan_term_days: int | None = Field(default=None, gt=0, description="term of the loan in days")
     start: date | None = Field(default=None, description="first day of the collection conduct")
     end: date | None = Field(default=None, description="last day of the collection conduct")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from txlguard.facts.details import derive_details
 from txlguard.facts.models import CaseDetails, CaseFacts, Fact
 from txlguard.taxonomy import FactCode
 
@@ -22,6 +23,7 @@ _DETAIL_TYPES_ZH = {
     "date_parsing": "应为日期（YYYY-MM-DD）",
     "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
     "greater_than_equal": "不能为负数",
+    "greater_than": "应大于 0",
     "extra_forbidden": "不是可识别的字段",
     "string_type": "应为文本",
 }
@@ -78,4 +80,5 @@ def parse_fact_object(raw: Any) -> CaseFacts:
         ) from exc
     if details.start and details.end and details.start > details.end:
         raise FactInputError("details.end", "结束日期早于开始日期")
-    return CaseFacts(facts=facts, details=details)
+    details, notes = derive_details(details)
+    return CaseFacts(facts=facts, details=details, notes=notes)
