@@ -1,6 +1,7 @@
 """Judge a stored case: detection → log rules → facts → reasoning, over everything in the case.
 
-:func:`judge_case` reads the case's communications and interview answers from the store, runs the
+:func:`judge_case` (through :func:`read_case_evidence` and :func:`judge_facts`, as :func:`assess_case`
+without storing) reads the case's communications and interview answers from the store, runs the
 message scanner over the collector's messages, the log rules over every call and message, turns
 the results and the answers into TAXONOMY §3 facts, asks the reasoning engine for a judgement, and
 stores the detections and the judgement (the ``assess`` JSON shape) with the evidence it rests on.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -191,6 +193,77 @@ def facts_from_answers(answers: Mapping[str, Any]) -> CaseFacts:
     return CaseFacts(facts=facts, details=parsed, notes=notes)
 
 
+@dataclass(frozen=True)
+class EvidenceFacts:
+    """What a case's evidence establishes, read once (scanning is the slow part).
+
+    ``sources`` are the facts of each kind of evidence in merge order; the interview answers go in
+    front of them in :func:`judge_facts`, so the same reading can be judged with different answers
+    (the interview asks "would this answer change anything?" without scanning again).
+    """
+
+    sources: tuple[CaseFacts, ...]
+    results: list[ScanResult]
+    logs: LogRuleResult
+    db_ids: dict[str, int]
+
+
+def read_case_evidence(
+    session: Session,
+    case_id: str,
+    *,
+    scanner: Scanner | None = None,
+    log_config: LogRuleConfig | None = None,
+) -> EvidenceFacts:
+    """Scan, apply the log rules and extract narratives over everything in a case; stores nothing."""
+    case = repo.require_case(session, case_id)
+    stored = repo.case_communications(session, case.id)
+    accounts = narratives(stored)
+    inputs = message_inputs(stored, skip=frozenset(accounts))
+    results = (scanner or default_scanner()).scan_batch(inputs) if inputs else []
+    logs = evaluate_logs([c.communication for c in stored], config=log_config)
+    sources = (
+        *(extract_facts(text) for text in accounts.values()),
+        facts_from_scan(results),
+        facts_from_logs(logs),
+        conduct_period([c.communication for c in stored]),
+    )
+    return EvidenceFacts(
+        sources=sources, results=results, logs=logs, db_ids={c.communication.id: c.id for c in stored}
+    )
+
+
+def judge_facts(
+    answers: Mapping[str, Any], evidence: EvidenceFacts, as_of: date | None = None
+) -> tuple[CaseFacts, Judgement]:
+    """The case facts and judgement from interview answers plus an evidence reading; pure."""
+    # Details: the first source that has one wins, so the borrower's own answers come first.
+    case_facts = merge_facts(facts_from_answers(answers), *evidence.sources)
+    judgement = assess(case_facts, as_of)
+    if evidence.logs.notes:
+        judgement = judgement.model_copy(update={"notes_zh": [*judgement.notes_zh, *evidence.logs.notes]})
+    return case_facts, judgement
+
+
+def assess_case(
+    session: Session,
+    case_id: str,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    as_of: date | None = None,
+    scanner: Scanner | None = None,
+    log_config: LogRuleConfig | None = None,
+) -> tuple[CaseFacts, Judgement]:
+    """Judge a case as it stands without storing anything (the interview's view of it).
+
+    ``answers`` default to the stored interview answers. Raises :class:`txlguard.store.CaseNotFound`.
+    """
+    evidence = read_case_evidence(session, case_id, scanner=scanner, log_config=log_config)
+    if answers is None:
+        answers = repo.interview_answers(session, case_id)
+    return judge_facts(answers, evidence, as_of)
+
+
 def judge_case(
     session: Session,
     case_id: str,
@@ -205,26 +278,10 @@ def judge_case(
     ``with store.transaction() as session: judge_case(session, case_id)``).
     """
     case = repo.require_case(session, case_id)
-    stored = repo.case_communications(session, case.id)
-    db_ids = {c.communication.id: c.id for c in stored}
-
-    accounts = narratives(stored)
-    inputs = message_inputs(stored, skip=frozenset(accounts))
-    results = (scanner or default_scanner()).scan_batch(inputs) if inputs else []
-    logs = evaluate_logs([c.communication for c in stored], config=log_config)
-
-    # Details: the first source that has one wins, so the borrower's own answers come first.
-    case_facts = merge_facts(
-        facts_from_answers(repo.interview_answers(session, case.id)),
-        *(extract_facts(text) for text in accounts.values()),
-        facts_from_scan(results),
-        facts_from_logs(logs),
-        conduct_period([c.communication for c in stored]),
+    evidence = read_case_evidence(session, case.id, scanner=scanner, log_config=log_config)
+    _, judgement = judge_facts(repo.interview_answers(session, case.id), evidence, as_of)
+    repo.replace_detections(
+        session, case.id, detection_records(evidence.results, evidence.logs, evidence.db_ids)
     )
-    judgement = assess(case_facts, as_of)
-    if logs.notes:
-        judgement = judgement.model_copy(update={"notes_zh": [*judgement.notes_zh, *logs.notes]})
-
-    repo.replace_detections(session, case.id, detection_records(results, logs, db_ids))
     repo.record_judgement(session, case.id, judgement.public(), repo.case_evidence_sha256s(session, case.id))
     return judgement
