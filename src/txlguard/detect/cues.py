@@ -101,10 +101,7 @@ class CueIndex:
         firsts = self._sequence_tags.get(tag)
         if firsts is None:
             return False
-        for first in firsts:
-            if first in found:
-                return True
-        return False
+        return any(first in found for first in firsts)
 
     def complete(self, text: str, found: dict[str, list[Span]], tag: str) -> list[Span]:
         """The literal and ``seq:`` occurrences of ``tag``: sequences are completed from their
