@@ -9,10 +9,30 @@ changes behaviour by overriding :meth:`Recognizer.analyze` (whole-message logic)
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from txlguard.detect.lexicon import Lexicon, LexiconError, Rule, load_lexicon
 from txlguard.detect.view import Finding, Hit, MessageView, Span
+
+#: (tag, is a trigger category) of a category a rule names.
+_Tag = tuple[str, bool]
+
+_MODALITIES = {"threat": frozenset({"threat"}), "done": frozenset({"done"})}
+_MODALITIES["threat_or_done"] = _MODALITIES["threat"] | _MODALITIES["done"]
+
+
+class _Plan(NamedTuple):
+    """A rule with its categories already resolved to tags (rules are frozen), so that matching
+    a hit looks them up directly instead of through the owner on every check."""
+
+    near: tuple[tuple[str, bool, int], ...]
+    before: tuple[tuple[str, str, bool, int], ...]
+    after: tuple[tuple[str, bool, int], ...]
+    segment_has: tuple[_Tag, ...]
+    segment_lacks: tuple[_Tag, ...]
+    message_lacks: tuple[_Tag, ...]
+    modality: frozenset[str] | None
+    second_person: bool
 
 
 class Recognizer:
@@ -45,6 +65,7 @@ class Recognizer:
             (self._tags[anchor][0], anchor, rules, min(rules[0].confidence, 0.8))
             for anchor, rules in self._rules.items()
         ]
+        self._plans = {id(rule): self._plan(rule) for rules in self._rules.values() for rule in rules}
         settings = self.lexicon.settings
         self._victim_before = frozenset(settings.get("victim_before", []))
         self._victim_after = frozenset(settings.get("victim_after", []))
@@ -139,12 +160,28 @@ class Recognizer:
             )
         return None
 
+    def _plan(self, rule: Rule) -> _Plan:
+        return _Plan(
+            near=tuple((*self.tag(c), gap) for c, gap in rule.near.items()),
+            before=tuple((c, *self.tag(c), gap) for c, gap in rule.before.items()),
+            after=tuple((*self.tag(c), gap) for c, gap in rule.after.items()),
+            segment_has=tuple(self.tag(c) for c in rule.segment_has),
+            segment_lacks=tuple(self.tag(c) for c in rule.segment_lacks),
+            message_lacks=tuple(self.tag(c) for c in rule.message_lacks),
+            modality=None if rule.modality == "any" else _MODALITIES[rule.modality],
+            second_person=rule.second_person,
+        )
+
     def _match(self, view: MessageView, hit: Hit, seg: Span, rule: Rule) -> Span | None:
+        plan = self._plans.get(id(rule))
+        if plan is None:
+            plan = self._plan(rule)
+        spans_of = view.spans_of
         start, end = hit.start, hit.end
-        for category, gap in rule.near.items():
+        for tag, is_trigger, gap in plan.near:
             best: Span | None = None
             best_gap = gap + 1
-            for s, e in view.spans(self, category, seg):
+            for s, e in spans_of(tag, is_trigger, seg):
                 if hit.start <= s and e <= hit.end and (s, e) != (hit.start, hit.end):
                     continue  # part of the trigger itself ("联系" in "紧急联系人")
                 d = max(0, max(s, hit.start) - min(e, hit.end))
@@ -153,41 +190,36 @@ class Recognizer:
             if best is None:
                 return None
             start, end = min(start, best[0]), max(end, best[1])
-        for category, gap in rule.before.items():
+        for category, tag, is_trigger, gap in plan.before:
             if category == "segment_start":
                 if hit.start - seg[0] > gap:
                     return None
                 continue
             candidates = [
-                (s, e) for s, e in view.spans(self, category, seg) if e <= hit.start and hit.start - e <= gap
+                (s, e) for s, e in spans_of(tag, is_trigger, seg) if e <= hit.start and hit.start - e <= gap
             ]
             if not candidates:
                 return None
             start = min(start, max(candidates, key=lambda x: x[1])[0])
-        for category, gap in rule.after.items():
+        for tag, is_trigger, gap in plan.after:
             candidates = [
-                (s, e) for s, e in view.spans(self, category, seg) if s >= hit.end and s - hit.end <= gap
+                (s, e) for s, e in spans_of(tag, is_trigger, seg) if s >= hit.end and s - hit.end <= gap
             ]
             if not candidates:
                 return None
             end = max(end, min(candidates)[1])
-        for category in rule.segment_has:
-            if not view.spans(self, category, seg):
+        for tag, is_trigger in plan.segment_has:
+            if not spans_of(tag, is_trigger, seg):
                 return None
-        for category in rule.segment_lacks:
-            if view.spans(self, category, seg):
+        for tag, is_trigger in plan.segment_lacks:
+            if spans_of(tag, is_trigger, seg):
                 return None
-        for category in rule.message_lacks:
-            if view.spans(self, category, (0, len(view.text))):
+        for tag, is_trigger in plan.message_lacks:
+            if spans_of(tag, is_trigger, (0, len(view.text))):
                 return None
-        if rule.modality != "any":
-            modality = view.modality(seg)
-            wanted = {"threat": {"threat"}, "done": {"done"}, "threat_or_done": {"threat", "done"}}[
-                rule.modality
-            ]
-            if not modality & wanted:
-                return None
-        if rule.second_person and not view.second_person(seg):
+        if plan.modality is not None and not view.modality(seg) & plan.modality:
+            return None
+        if plan.second_person and not view.second_person(seg):
             return None
         return start, end
 
