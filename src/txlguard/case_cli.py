@@ -46,6 +46,7 @@ from txlguard.cli_common import (
     out,
     show_markdown,
 )
+from txlguard.report.render import ReportFormat
 
 if TYPE_CHECKING:
     from txlguard.store import CaseSummary, EvidenceEntry, Store
@@ -421,3 +422,134 @@ def case_export(
     )
     if problems:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+# -- report / letters -------------------------------------------------------------------------
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a failure never leaves half a file under its name."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".txlguard-", suffix=path.suffix, dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _judged_material(case_id: str, as_of: str | None) -> Any:
+    """Judge the case afresh (so the report matches the evidence and answers now) and gather it."""
+    from txlguard.pipeline import judge_case
+    from txlguard.report.build import gather
+
+    day = _parse_date(as_of, "--as-of") if as_of else None
+    with opened_store() as store, store_errors():
+        case = store.case(case_id)
+        with store.transaction() as session:
+            judge_case(session, case.id, as_of=day)
+        return gather(store, case.id)
+
+
+@case_app.command("report")
+def case_report(
+    case_id: Annotated[str, typer.Argument(help="案件编号")],
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="html、pdf、docx、md 或 json")
+    ] = ReportFormat.html,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="输出文件（html、md、json 可省略，输出到屏幕）")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按哪一天的法律判断（默认：行为发生日或今天）")
+    ] = None,
+) -> None:
+    """生成案件报告：结论、法律分析（条文原文和施行日期）、证据清单（含哈希和截图位置）、时间线、类似案例、下一步。
+
+    生成前会按当前的证据和问答重新研判并保存结论。
+    """
+    from txlguard.report.build import build_case_report
+    from txlguard.report.render import render_html, render_json, render_markdown, render_pdf
+
+    if out_file is None and fmt in (ReportFormat.pdf, ReportFormat.docx):
+        fail(f"{fmt.value.upper()} 是二进制文件，请用 --out 指定保存位置，例如 --out 报告.{fmt.value}")
+    if out_file is not None:
+        if out_file.is_dir():
+            fail(f"{out_file} 是一个目录，请给出文件名，例如 {out_file / ('报告.' + fmt.value)}")
+        if not out_file.parent.exists():
+            fail(f"目录不存在：{out_file.parent}")
+    report = build_case_report(_judged_material(case_id, as_of))
+    if fmt is ReportFormat.pdf:
+        data = render_pdf(report)
+    elif fmt is ReportFormat.docx:
+        from txlguard.report.docx import render_report_docx
+
+        data = render_report_docx(report)
+    elif fmt is ReportFormat.html:
+        data = render_html(report).encode("utf-8")
+    elif fmt is ReportFormat.md:
+        data = render_markdown(report).encode("utf-8")
+    else:
+        data = render_json(report).encode("utf-8")
+    if out_file is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    _write_atomically(out_file, data)
+    out.print(
+        f"已生成报告：{escape(str(out_file))}（{VERDICT_ZH.get(report.verdict, report.verdict)}，"
+        f"{len(report.findings)} 项法律分析，{len(report.evidence)} 条证据摘录）",
+        highlight=False,
+    )
+
+
+class LetterFormat(StrEnum):
+    docx = "docx"
+    md = "md"
+    both = "both"
+
+
+@case_app.command("letters")
+def case_letters(
+    case_id: Annotated[str, typer.Argument(help="案件编号")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="保存文书的目录（不存在会新建）")],
+    fmt: Annotated[LetterFormat, typer.Option("--format", help="docx、md 或 both")] = LetterFormat.both,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按哪一天的法律判断（默认：行为发生日或今天）")
+    ] = None,
+) -> None:
+    """生成投诉、举报、报案材料、要求函和民事起诉状草稿（只写案件已经确认的事实，附证据哈希）。"""
+    from txlguard.report.build import build_case_report
+    from txlguard.report.letters import build_letters, render_letter_markdown
+
+    if out_dir.exists() and not out_dir.is_dir():
+        fail(f"{out_dir} 不是目录")
+    report = build_case_report(_judged_material(case_id, as_of))
+    letters = build_letters(report)
+    if not letters:
+        out.print(
+            f"没有生成文书：案件目前的结论是“{VERDICT_ZH.get(report.verdict, report.verdict)}”，"
+            "没有已确认的违法事实可以写进文书。可以先运行 txlguard case interview 补充事实。",
+            highlight=False,
+        )
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"无法创建目录 {out_dir}：{exc.strerror or exc}")
+    written: list[Path] = []
+    for letter in letters:
+        if fmt in (LetterFormat.md, LetterFormat.both):
+            path = out_dir / f"{letter.file_stem}.md"
+            _write_atomically(path, render_letter_markdown(letter).encode("utf-8"))
+            written.append(path)
+        if fmt in (LetterFormat.docx, LetterFormat.both):
+            from txlguard.report.docx import render_letter_docx
+
+            path = out_dir / f"{letter.file_stem}.docx"
+            _write_atomically(path, render_letter_docx(letter))
+            written.append(path)
+    out.print(f"已生成 {len(letters)} 份文书，保存在 {escape(str(out_dir))}：", highlight=False)
+    for path in written:
+        out.print(f"  {escape(path.name)}", highlight=False)
+    blanks = sorted({b for letter in letters for b in letter.blanks_zh})
+    out.print(f"提交前请补全【请填写】处：{'、'.join(blanks)}", highlight=False)

@@ -227,3 +227,9 @@ def test_pdf_has_the_chinese_text_with_cjk_fonts_embedded(report: CaseReport, tm
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     darkest = page.getextrema()[0]
     assert isinstance(darkest, int) and darkest < 100, "page 1 has dark text on it"
+
+
+def test_what_keeps_a_finding_open_is_named_in_chinese(report: CaseReport) -> None:
+    for finding in report.findings:
+        for name in finding.missing_zh:
+            assert not re.search(r"[a-z_]{4,}", name), f"{finding.id}: {name}"

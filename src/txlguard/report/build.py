@@ -259,8 +259,28 @@ def report_findings(judgement: Judgement, law: LawBase, index: _EvidenceIndex) -
     return findings
 
 
+# Names of the case details a finding may still need, as a borrower would say them.
+DETAIL_NAMES_ZH = {
+    "lender_name": "放款平台",
+    "lender_licensed": "放款方是否持牌",
+    "annual_rate": "年化利率",
+    "upfront_deduction": "是否有砍头息",
+    "contacts_reached": "被联系的人数",
+    "contacts_are_guarantors": "被联系人是否为担保人",
+    "pi_items_disclosed": "被泄露的个人信息条数",
+    "publicly_spread": "是否公开传播",
+    "loan_date": "借款日期",
+    "start": "催收开始日期",
+    "end": "催收结束日期",
+    "rate_above_judicial_cap": "利率是否超过司法保护上限",
+    "pi_volume_over_criminal_threshold": "个人信息条数是否达到入罪标准",
+}
+
+
 def _key_name(law: LawBase, key: str) -> str:
     code = key.split(":", 1)[-1]
+    if code in DETAIL_NAMES_ZH:
+        return DETAIL_NAMES_ZH[code]
     try:
         return law.code(code).name_zh
     except KeyError:

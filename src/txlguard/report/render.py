@@ -131,19 +131,6 @@ def render_markdown(report: CaseReport) -> str:
             out += ["法律依据：" + "、".join(r.provision(pid).citation_zh for pid in f.provisions), ""]
     for f in r.explanatory_notes():
         out += [f"**说明：{f.title_zh}** {f.summary_zh}", ""]
-    if r.provisions:
-        out += [
-            "## 引用的法律条文",
-            "",
-            f"以下条文均为案件行为发生期间（{' 至 '.join(r.law_as_of)}）有效的规定。",
-            "",
-        ]
-        for p in r.provisions:
-            flag = "（要点摘要，非原文）" if p.text_kind == "summary" else ""
-            out.append(f"- **{p.citation_zh}**（`{p.id}`，{p.dates_zh}）{flag}")
-            out.append(f"  要点：{p.gist_zh}")
-            out += [f"  > {ln}" for ln in p.text.splitlines() if ln.strip()]
-        out.append("")
     out += ["## 认定的事实", "", "| 事实 | 结论 |", "| --- | --- |"]
     out += [f"| {fact.name_zh} | {fact.value_zh} |" for fact in r.facts]
     out += ["", "## 证据清单", ""]
@@ -172,6 +159,19 @@ def render_markdown(report: CaseReport) -> str:
     if r.open_questions:
         out += ["## 还需要弄清的问题", ""]
         out += [f"{i}. {q.text_zh}（{q.why_zh}）" for i, q in enumerate(r.open_questions, 1)]
+        out.append("")
+    if r.provisions:
+        out += [
+            "## 引用的法律条文",
+            "",
+            f"以下条文均为案件行为发生期间（{' 至 '.join(r.law_as_of)}）有效的规定。",
+            "",
+        ]
+        for p in r.provisions:
+            flag = "（要点摘要，非原文）" if p.text_kind == "summary" else ""
+            out.append(f"- **{p.citation_zh}**（`{p.id}`，{p.dates_zh}）{flag}")
+            out.append(f"  要点：{p.gist_zh}")
+            out += [f"  > {ln}" for ln in p.text.splitlines() if ln.strip()]
         out.append("")
     if r.notes_zh:
         out += ["## 说明", "", *[f"- {n}" for n in r.notes_zh], ""]
