@@ -53,7 +53,10 @@ class RemedySpec(BaseModel):
 
 
 class QuestionSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """What the engine says about an open question; the interview's answer metadata (kind, choices,
+    topics…) in the same file is validated strictly by :mod:`txlguard.interview.questions`."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     text_zh: str
     why_zh: str = ""
