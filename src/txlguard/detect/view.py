@@ -179,7 +179,7 @@ class MessageView:
             return out
         else:
             out = []
-        if pattern is not None:
+        if pattern is not None and pattern.search(self.text, s, e) is not None:  # mostly None
             out.extend(m.span() for m in pattern.finditer(self.text, s, e) if m.end() > m.start())
             out.sort()
         self._cache[key] = out
