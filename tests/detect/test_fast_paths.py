@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from txlguard.detect import MessageInput, Scanner, ScanResult
 from txlguard.detect.automaton import CharIndex, char_offsets
 from txlguard.detect.fold import default_fold
+from txlguard.detect.view import MAX_SEGMENT, MessageView
 
 #: Messages full of what the fold and the normaliser deal with, some of them repeated.
 EVASIONS = [
@@ -68,3 +71,15 @@ def test_reused_results_are_independent_objects() -> None:
     first.labels.append("changed")
     assert "changed" not in second.detections[0].provisions
     assert "changed" not in second.labels
+
+
+def test_sentences_of_short_and_long_messages(scanner: Scanner) -> None:
+    short = "今天不还就爆你通讯录。你等着！"
+    view = MessageView(short, [], scanner.context, scanner.cues)
+    assert view.segments() == [(0, 11), (11, len(short))]
+    long = "，".join(EVASIONS[:8]) * 3 + "。" + "通讯录" * 100
+    view = MessageView(long, [], scanner.context, scanner.cues)
+    segments = view.segments()
+    assert segments[0][0] == 0 and segments[-1][1] == len(long)
+    assert all(a[1] == b[0] for a, b in pairwise(segments))
+    assert all(0 < e - s <= MAX_SEGMENT for s, e in segments)
