@@ -46,6 +46,7 @@ from txlguard.cli_common import (
     out,
     show_markdown,
 )
+from txlguard.interview.cli import interview_command
 from txlguard.report.render import ReportFormat
 
 if TYPE_CHECKING:
@@ -319,6 +320,10 @@ def case_judge(
         show_markdown(document, fmt)
     if fails_on(judgement.verdict, fail_on):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+# -- interview (txlguard.interview) ------------------------------------------------------------
+case_app.command("interview")(interview_command)
 
 
 # -- export -----------------------------------------------------------------------------------
