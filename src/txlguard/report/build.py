@@ -455,7 +455,7 @@ def plain_summary(
     if judgement.facts.get(FactCode.DEBT_DISCLOSED_TO_CONTACTS.value) is True:
         sentences.append("即使欠款是真实的，催收方也无权把您的欠款告诉通讯录里的亲友、同事。")
     if judgement.questions:
-        sentences.append(f"还有{len(judgement.questions)}个问题会影响结论，见报告末尾。")
+        sentences.append(f"还有{len(judgement.questions)}个问题尚未弄清，回答后结论可能更准确，见报告末尾。")
     return sentences
 
 
