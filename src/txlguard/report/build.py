@@ -459,6 +459,22 @@ def plain_summary(
     return sentences
 
 
+def open_questions(judgement: Judgement) -> list[OpenQuestion]:
+    """The engine's open questions, each with the interview's hint on how to find the answer out."""
+    from txlguard.interview.questions import default_question_book
+
+    book = default_question_book().questions
+    return [
+        OpenQuestion(
+            key=q.key,
+            text_zh=q.text_zh,
+            why_zh=q.why_zh,
+            hint_zh=book[q.key].hint_zh if q.key in book else "",
+        )
+        for q in judgement.questions
+    ]
+
+
 # -- the whole report --------------------------------------------------------------------------
 def build_case_report(
     material: CaseMaterial, law: LawBase | None = None, generated_at: datetime | None = None

@@ -539,7 +539,8 @@ def _open_questions(doc: DocxDocument, r: CaseReport) -> None:
     doc.add_heading("还需要弄清的问题", level=1)
     for i, q in enumerate(r.open_questions, 1):
         _numbered(doc, i, q.text_zh).paragraph_format.space_after = Pt(0)
-        why = _para(doc, q.why_zh, small=True)
+        hint = f" 怎样查到：{q.hint_zh}" if q.hint_zh else ""
+        why = _para(doc, q.why_zh + hint, small=True)
         why.paragraph_format.left_indent = Cm(0.75)
 
 

@@ -176,6 +176,7 @@ class OpenQuestion(_Model):
     key: str
     text_zh: str
     why_zh: str
+    hint_zh: str = Field(default="", description="how to find the answer out")
 
 
 class FactLine(_Model):

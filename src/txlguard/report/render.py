@@ -158,7 +158,10 @@ def render_markdown(report: CaseReport) -> str:
         out.append("")
     if r.open_questions:
         out += ["## 还需要弄清的问题", ""]
-        out += [f"{i}. {q.text_zh}（{q.why_zh}）" for i, q in enumerate(r.open_questions, 1)]
+        for i, q in enumerate(r.open_questions, 1):
+            out.append(f"{i}. {q.text_zh}（{q.why_zh}）")
+            if q.hint_zh:
+                out.append(f"   - 怎样查到：{q.hint_zh}")
         out.append("")
     if r.provisions:
         out += [
