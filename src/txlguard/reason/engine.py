@@ -114,7 +114,7 @@ class Reasoner:
             code.value: "; ".join(e.quote for e in fact.evidence[:2]) or fact.source
             for code, fact in case.facts.items()
         }
-        notes: list[str] = []
+        notes: list[str] = list(case.notes)  # e.g. how a rate was computed from the loan amounts
         derived = self._derived(details, today)
 
         # derived facts: details may establish a fact nobody asserted; they never erase one.
