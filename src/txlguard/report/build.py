@@ -335,8 +335,9 @@ def similar_cases(judgement: Judgement, law: LawBase, limit: int = 4) -> list[Si
         if not shared_facts:
             continue
         score = 2.0 * len(shared_facts) + len(shared_provisions)
-        score += {"A": 1.0, "B": 0.5, "C": 0.0}[case.reliability]
-        score += 1.0 if case.status == "decided" else 0.0
+        # A decided case from a reliable source teaches more than a closer match that is only reported.
+        score += {"A": 2.0, "B": 1.0, "C": 0.0}[case.reliability]
+        score += 3.0 if case.status == "decided" else 0.0
         scored.append((score, case.year, case, shared_facts, shared_provisions))
     scored.sort(key=lambda item: (-item[0], -item[1], item[2].id))
     result = []

@@ -523,7 +523,7 @@ def _evidence(doc: DocxDocument, r: CaseReport) -> None:
 def _similar_cases(doc: DocxDocument, r: CaseReport) -> None:
     if not r.similar_cases:
         return
-    doc.add_heading("类似的已决案例", level=1)
+    doc.add_heading("类似案例", level=1)
     for c in r.similar_cases:
         _para(doc, c.title_zh, bold=True).paragraph_format.space_after = Pt(0)
         number = f"，{c.number}" if c.number else ""

@@ -148,7 +148,7 @@ def render_markdown(report: CaseReport) -> str:
     out += [f"- {f.name}（{f.kind}，{f.items} 条）SHA-256 `{f.sha256}`" for f in r.evidence_files]
     out.append("")
     if r.similar_cases:
-        out += ["## 类似的已决案例", ""]
+        out += ["## 类似案例", ""]
         for c in r.similar_cases:
             number = f"，{c.number}" if c.number else ""
             out += [
