@@ -9,6 +9,7 @@ from txlguard.store.config import ENV_BLOB_DIR, ENV_DATABASE_URL
 from txlguard.store.errors import BlobError, CaseNotFound, StoreError
 from txlguard.store.records import (
     AddResult,
+    ApiKeyInfo,
     CaseSummary,
     DetectionRecord,
     EvidenceEntry,
@@ -21,6 +22,7 @@ __all__ = [
     "ENV_BLOB_DIR",
     "ENV_DATABASE_URL",
     "AddResult",
+    "ApiKeyInfo",
     "BlobError",
     "BlobStatus",
     "BlobStore",

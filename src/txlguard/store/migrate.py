@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest revision in ``migrations/versions``."""
 
 VERSION_TABLE = "alembic_version"

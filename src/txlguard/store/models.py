@@ -164,3 +164,27 @@ class InterviewAnswerRow(Base):
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(json_type())
     answered_at: Mapped[datetime]
+
+
+class ApiKeyRow(Base):
+    """An API key for the compliance endpoints; only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(String(16), doc="the key's first characters, to recognise it by")
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="SHA-256 hex of the whole key")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class CaseAccessRow(Base):
+    """The access token of a case created over HTTP (SHA-256 of it); CLI cases have none."""
+
+    __tablename__ = "case_access"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

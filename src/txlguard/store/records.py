@@ -92,3 +92,20 @@ class StoredCommunication(NamedTuple):
 
     id: int
     communication: Communication
+
+
+class ApiKeyInfo(BaseModel):
+    """An API key as listed: never the secret itself, only its first characters."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import JSON, delete, func, select
+from sqlalchemy import JSON, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from txlguard.ingest.models import Box, Communication, Evidence
 from txlguard.store.errors import CaseNotFound
 from txlguard.store.models import (
+    ApiKeyRow,
+    CaseAccessRow,
     CaseEvidenceRow,
     CaseRow,
     CommunicationRow,
@@ -22,6 +26,7 @@ from txlguard.store.models import (
     InterviewAnswerRow,
 )
 from txlguard.store.records import (
+    ApiKeyInfo,
     CaseSummary,
     DetectionRecord,
     EvidenceEntry,
@@ -363,3 +368,85 @@ def interview_answers(session: Session, case_id: str) -> dict[str, Any]:
         .order_by(InterviewAnswerRow.key)
     )
     return {row.key: row.value for row in rows}
+
+
+# -- API keys and case access tokens ----------------------------------------------------------
+API_KEY_PREFIX = "txl_"
+API_KEY_DISPLAY = 12  # "txl_" and 8 random characters: enough to tell keys apart in a list
+
+
+def secret_hash(secret: str) -> str:
+    """SHA-256 hex of a key or token: they carry 256 random bits, so no salt or slow hash is needed."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_case_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def api_key_info(row: ApiKeyRow) -> ApiKeyInfo:
+    return ApiKeyInfo(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+def create_api_key(session: Session, name: str) -> tuple[ApiKeyInfo, str]:
+    """A new key: its listing and the secret (shown once; only its hash is stored)."""
+    secret = new_api_key()
+    row = ApiKeyRow(
+        name=name, prefix=secret[:API_KEY_DISPLAY], key_hash=secret_hash(secret), created_at=now()
+    )
+    session.add(row)
+    session.flush()
+    return api_key_info(row), secret
+
+
+def api_keys(session: Session) -> list[ApiKeyInfo]:
+    return [api_key_info(r) for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+
+
+def api_key_by_secret(session: Session, secret: str) -> ApiKeyInfo | None:
+    row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == secret_hash(secret))).first()
+    return None if row is None else api_key_info(row)
+
+
+def revoke_api_key(session: Session, key_id: int) -> ApiKeyInfo | None:
+    """Mark a key revoked (kept for the record); None if there is no such key."""
+    row = session.get(ApiKeyRow, key_id)
+    if row is None:
+        return None
+    if row.revoked_at is None:
+        row.revoked_at = now()
+        session.flush()
+    return api_key_info(row)
+
+
+def touch_api_key(session: Session, key_id: int, at: datetime | None = None) -> None:
+    session.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=at or now()))
+
+
+def set_case_token(session: Session, case_id: str) -> str:
+    """Give a case an access token (returned once; only its hash is stored)."""
+    token = new_case_token()
+    session.add(
+        CaseAccessRow(case_id=normalize_case_id(case_id), token_hash=secret_hash(token), created_at=now())
+    )
+    session.flush()
+    return token
+
+
+def case_token_matches(session: Session, case_id: str, token: str) -> bool | None:
+    """Whether ``token`` opens the case: None when the case has no token (or does not exist)."""
+    row = session.get(CaseAccessRow, normalize_case_id(case_id))
+    if row is None:
+        return None
+    return hmac.compare_digest(row.token_hash, secret_hash(token))

@@ -25,6 +25,7 @@ from txlguard.store.models import CaseEvidenceRow, EvidenceRow
 from txlguard.store.records import (
     AddResult,
     AddStatus,
+    ApiKeyInfo,
     CaseSummary,
     EvidenceEntry,
     StoredCommunication,
@@ -281,6 +282,50 @@ class Store:
         with self.reading() as session:
             repo.require_case(session, case_id)
             return repo.interview_answers(session, case_id)
+
+    # -- HTTP access: cases private to their creator, API keys --------------------------------
+    def create_private_case(self, title: str) -> tuple[CaseSummary, str]:
+        """A case reachable over HTTP only with the returned token (stored as a hash)."""
+        title = title.strip()
+        if not title:
+            raise StoreError("案件标题不能为空")
+        with self.transaction() as session:
+            row = repo.create_case(session, title)
+            token = repo.set_case_token(session, row.id)
+            return CaseSummary(id=row.id, title=row.title, created_at=row.created_at), token
+
+    def case_token_matches(self, case_id: str, token: str) -> bool | None:
+        """True/False for a case created with a token; None for an unknown case or one without token."""
+        with self.reading() as session:
+            return repo.case_token_matches(session, case_id, token)
+
+    def create_api_key(self, name: str) -> tuple[ApiKeyInfo, str]:
+        """A new API key: its listing and the secret, which is not stored and cannot be shown again."""
+        name = name.strip()
+        if not name:
+            raise StoreError("密钥名称不能为空")
+        with self.transaction() as session:
+            return repo.create_api_key(session, name)
+
+    def api_keys(self) -> list[ApiKeyInfo]:
+        with self.reading() as session:
+            return repo.api_keys(session)
+
+    def api_key(self, secret: str) -> ApiKeyInfo | None:
+        """The key with this secret (revoked or not), or None."""
+        with self.reading() as session:
+            return repo.api_key_by_secret(session, secret)
+
+    def revoke_api_key(self, key_id: int) -> ApiKeyInfo:
+        with self.transaction() as session:
+            info = repo.revoke_api_key(session, key_id)
+        if info is None:
+            raise StoreError(f"没有编号为 {key_id} 的 API 密钥；用 txlguard keys list 查看")
+        return info
+
+    def touch_api_key(self, key_id: int) -> None:
+        with self.transaction() as session:
+            repo.touch_api_key(session, key_id)
 
 
 def open_store(
