@@ -16,6 +16,7 @@ from txlguard.case_cli import case_app
 from txlguard.cli_common import EXIT_FINDINGS, FailOn, Format, fail, fails_on, out, show_markdown
 from txlguard.facts.structured import FactInputError, parse_fact_json
 from txlguard.ingest.decoding import DecodingError, decode_bytes
+from txlguard.keys_cli import keys_app, serve
 
 app = typer.Typer(
     name="txlguard",
@@ -27,6 +28,8 @@ app = typer.Typer(
 law_app = typer.Typer(help="浏览法律库：法条、案例、投诉渠道。", no_args_is_help=True)
 app.add_typer(law_app, name="law")
 app.add_typer(case_app, name="case")
+app.add_typer(keys_app, name="keys")
+app.command("serve")(serve)
 
 
 def read_input(source: str, what: str) -> bytes:

@@ -1,0 +1,79 @@
+"""The FastAPI application: one store opened at start-up, limits, Chinese errors, the routers.
+
+A later HTML front end (``web.py``) is one more entry in :data:`ROUTERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from txlguard import __version__
+from txlguard.service import api
+from txlguard.service.deps import ApiKeys
+from txlguard.service.errors import install_error_handlers
+from txlguard.service.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from txlguard.service.ratelimit import RateLimiter
+from txlguard.service.settings import ServiceSettings
+from txlguard.store import Store, open_store
+
+ROUTERS: tuple[APIRouter, ...] = (api.router,)
+"""Everything the app serves; the web pages' router goes here when it exists."""
+
+DESCRIPTION = """通讯录卫士 HTTP API：判断网贷催收（爆通讯录、威胁、侮辱、冒充公检法）是否违法，并给出法律依据。
+
+* `POST /v1/check` 检查催收消息（需要 API 密钥：`Authorization: Bearer <密钥>`，用 `txlguard keys create` 创建）；
+* `POST /v1/assess` 根据事实或自述判断；
+* `/v1/cases` 案件：上传证据、研判、报告和文书（只有持有案件令牌 `X-Case-Token` 的人能访问）；
+* `/v1/law` 法律库：条文、案例、投诉渠道。
+
+错误统一为 `{"error": {"code": ..., "message": <中文说明>}}`。
+"""
+
+
+def create_app(settings: ServiceSettings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The app; the store is opened (and migrated) when it starts, unless one is passed in.
+
+    ``settings`` default to :class:`ServiceSettings` from the environment. A ``store`` passed in is
+    used as is and left open when the app stops (the caller owns it).
+    """
+    settings = settings or ServiceSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from txlguard.detect import default_scanner
+        from txlguard.law import default_law_base
+
+        opened = store or open_store(settings.database_url, blob_dir=settings.blob_dir)
+        app.state.store = opened
+        default_scanner()  # built once here, not on the first request
+        default_law_base()
+        try:
+            yield
+        finally:
+            if store is None:
+                opened.close()
+
+    app = FastAPI(
+        title="txlguard 通讯录卫士",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.api_keys = ApiKeys(settings.key_cache_seconds)
+    app.state.key_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.client_limiter = RateLimiter(settings.anonymous_rate_limit_per_minute)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_middleware(AccessLogMiddleware)  # outermost: logs the 413s of the limit too
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory ``txlguard serve`` hands to Uvicorn (settings from ``TXLGUARD_*``; one per worker)."""
+    return create_app()

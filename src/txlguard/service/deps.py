@@ -1,0 +1,144 @@
+"""Request dependencies: the store, API-key and case-token checks, rate limits.
+
+API keys travel as ``Authorization: Bearer <key>`` (DESIGN.md). A checked key is trusted for
+``key_cache_seconds`` so the hot path (``/v1/check``) does not ask the database each time; its
+``last_used_at`` is written at most once a minute. Case tokens travel as ``X-Case-Token`` and are
+compared in constant time against the stored hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from starlette.concurrency import run_in_threadpool
+
+from txlguard.service.errors import ApiError
+from txlguard.service.ratelimit import RateLimiter
+from txlguard.service.settings import ServiceSettings
+from txlguard.store import ApiKeyInfo, Store
+
+TOUCH_EVERY_SECONDS = 60.0
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> ServiceSettings:
+    settings: ServiceSettings = request.app.state.settings
+    return settings
+
+
+class ApiKeys:
+    """Keys looked up by the SHA-256 of the secret, remembered for a few seconds."""
+
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl = ttl_seconds
+        self._seen: dict[str, tuple[ApiKeyInfo, float]] = {}
+        self._touched: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    async def lookup(self, store: Store, secret: str) -> ApiKeyInfo | None:
+        digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        now = time.monotonic()
+        cached = self._seen.get(digest)
+        if cached is not None and now - cached[1] < self.ttl:
+            info: ApiKeyInfo | None = cached[0]
+        else:
+            info = await run_in_threadpool(store.api_key, secret)
+            with self._lock:
+                if info is None:
+                    self._seen.pop(digest, None)
+                elif self.ttl > 0:
+                    self._seen[digest] = (info, now)
+        if info is not None and info.active and now - self._touched.get(info.id, -1e9) >= TOUCH_EVERY_SECONDS:
+            self._touched[info.id] = now
+            await run_in_threadpool(store.touch_api_key, info.id)
+        return info
+
+
+def _limited(limiter: RateLimiter, who: str) -> None:
+    wait = limiter.acquire(who)
+    if wait is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"请求过于频繁，请 {max(1, round(wait))} 秒后再试",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+
+
+async def require_api_key(
+    request: Request,
+    authorization: Annotated[
+        str | None, Header(description="Bearer <API 密钥>（txlguard keys create 创建）")
+    ] = None,
+) -> ApiKeyInfo:
+    """401 without a valid key, 403 for a revoked one, 429 over the key's rate."""
+    if not authorization:
+        raise ApiError(
+            401,
+            "missing_api_key",
+            "缺少 API 密钥：请在请求头加入 Authorization: Bearer <密钥>（用 txlguard keys create 创建）",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    scheme, _, secret = authorization.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret or len(secret) > 200:
+        raise ApiError(
+            401,
+            "invalid_authorization",
+            "Authorization 请求头格式应为 Bearer <密钥>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    keys: ApiKeys = request.app.state.api_keys
+    info = await keys.lookup(get_store(request), secret)
+    if info is None:
+        raise ApiError(401, "invalid_api_key", "API 密钥无效", headers={"WWW-Authenticate": "Bearer"})
+    if not info.active:
+        raise ApiError(403, "revoked_api_key", "该 API 密钥已被吊销，请使用新的密钥")
+    _limited(request.app.state.key_limiter, f"key:{info.id}")
+    return info
+
+
+def limit_client(request: Request) -> None:
+    """The per-client-address rate of the endpoints that need no key (429 over it)."""
+    client = request.client.host if request.client else "unknown"
+    _limited(request.app.state.client_limiter, f"ip:{client}")
+
+
+CaseId = Annotated[str, Path(min_length=1, max_length=32, description="案件编号（创建案件时返回）")]
+
+
+def require_case(
+    request: Request,
+    case_id: CaseId,
+    x_case_token: Annotated[
+        str | None, Header(description="创建案件时返回的案件令牌；只有持有令牌者能访问该案件")
+    ] = None,
+) -> str:
+    """The case id, if the token opens it: 401 without a token, 403 for a wrong one, 404 otherwise.
+
+    Cases created on the command line have no token and are not reachable over HTTP at all.
+    """
+    if not x_case_token:
+        raise ApiError(
+            401, "missing_case_token", "缺少案件令牌：请在请求头加入 X-Case-Token（创建案件时返回）"
+        )
+    matches = get_store(request).case_token_matches(case_id, x_case_token[:200])
+    if matches is None:
+        raise ApiError(404, "case_not_found", "找不到这个案件")
+    if not matches:
+        raise ApiError(403, "wrong_case_token", "案件令牌不正确，无权访问这个案件")
+    return case_id.strip().lower()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
+ApiKeyDep = Annotated[ApiKeyInfo, Depends(require_api_key)]
+CaseDep = Annotated[str, Depends(require_case)]
