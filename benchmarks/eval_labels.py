@@ -5,8 +5,8 @@ Usage::
     python benchmarks/eval_labels.py [FILE ...] [--json] [--errors]
 
 Without FILE it scores, in this order and where they exist: the shared dev set
-(``../shared/data/dev/messages.jsonl`` beside the repository), ``tests/data/messages_tuning.jsonl``
-and ``benchmarks/data/messages_holdout.jsonl``.
+(``../shared/data/dev/messages.jsonl`` beside the repository), ``tests/data/messages_tuning.jsonl``,
+``tests/data/messages_tuning2.jsonl`` and ``benchmarks/data/messages_holdout.jsonl``.
 
 Each line of a corpus is ``{"id", "text", "recipient", "labels", "source", "note"?}``; ``labels``
 holds TAXONOMY §1 codes, ``[]`` meaning lawful. For each file the script runs
@@ -42,6 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES: tuple[Path, ...] = (
     REPO_ROOT.parent / "shared" / "data" / "dev" / "messages.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning.jsonl",
+    REPO_ROOT / "tests" / "data" / "messages_tuning2.jsonl",
     REPO_ROOT / "benchmarks" / "data" / "messages_holdout.jsonl",
 )
 
@@ -445,7 +446,7 @@ def main(argv: Sequence[str] | None = None, predict: Predictor | None = None) ->
         description="Score txlguard message labels (TAXONOMY §1) against labelled JSONL corpora.",
     )
     parser.add_argument(
-        "files", nargs="*", type=Path, help="labelled JSONL corpora (default: dev, tuning, holdout)"
+        "files", nargs="*", type=Path, help="labelled JSONL corpora (default: dev, tuning, tuning2, holdout)"
     )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--errors", action="store_true", help="list the misclassified messages")
