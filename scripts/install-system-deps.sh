@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages txlguard needs. Idempotent; runs as root (CI) or through sudo.
 #   install-system-deps.sh runtime   what `txlguard` itself needs (OCR, PDF reports with CJK fonts)
-#   install-system-deps.sh test      that, plus what the test suite uses (PostgreSQL, pdftotext)
+#   install-system-deps.sh test      that, plus what the test suite uses (PostgreSQL, pdftotext, Chromium
+#                                    for the browser tests; Playwright drives it, never downloads one)
 set -euo pipefail
 runtime=(fonts-noto-cjk libgl1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
-test_only=(postgresql poppler-utils)
+test_only=(postgresql poppler-utils chromium)
 case "${1:-test}" in
   runtime) packages=("${runtime[@]}") ;;
   test) packages=("${runtime[@]}" "${test_only[@]}") ;;

@@ -1,6 +1,7 @@
 """The FastAPI application: one store opened at start-up, limits, Chinese errors, the routers.
 
-A later HTML front end (``web.py``) is one more entry in :data:`ROUTERS`.
+The HTML pages (``web.py``: self-check, compliance, law browser; ``web_cases.py``: the case
+workspace) are routers beside the API's, with their CSS and the vendored htmx under ``/static``.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from txlguard import __version__
-from txlguard.service import api
+from txlguard.service import api, web, web_cases
 from txlguard.service.deps import ApiKeys
 from txlguard.service.errors import install_error_handlers
 from txlguard.service.middleware import AccessLogMiddleware, BodyLimitMiddleware
@@ -19,8 +21,8 @@ from txlguard.service.ratelimit import RateLimiter
 from txlguard.service.settings import ServiceSettings
 from txlguard.store import Store, open_store
 
-ROUTERS: tuple[APIRouter, ...] = (api.router,)
-"""Everything the app serves; the web pages' router goes here when it exists."""
+ROUTERS: tuple[APIRouter, ...] = (api.router, web.router, web_cases.router)
+"""Everything the app serves: the HTTP API and the web pages."""
 
 DESCRIPTION = """通讯录卫士 HTTP API：判断网贷催收（爆通讯录、威胁、侮辱、冒充公检法）是否违法，并给出法律依据。
 
@@ -71,6 +73,7 @@ def create_app(settings: ServiceSettings | None = None, *, store: Store | None =
     app.add_middleware(AccessLogMiddleware)  # outermost: logs the 413s of the limit too
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/static", StaticFiles(packages=[("txlguard.service", "static")]), name="static")
     return app
 
 
