@@ -25,11 +25,17 @@ if TYPE_CHECKING:
 _SENTENCE_END = re.compile(r"[。!?;\n\r]+|…{2,}|\.{3,}")
 #: Clause breaks inside a sentence.
 _CLAUSE_BREAK = re.compile(r"[,:，：…~]+|\s{2,}")
+#: A clause that only extends the one before it (the negation there still governs).
+_CONTINUATION = re.compile(r"\s*(?:包括|包含|以及|甚至|更不会|也不会|或者|或是|还是|尤其是)")
 #: Longest sentence looked at as one unit; longer ones are cut at clause breaks (linear time).
 MAX_SEGMENT = 160
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "'": "'"}
 _LATIN = re.compile(r"[a-z0-9]")
 _QUOTE_CHARS = re.compile("[“”「」『』\"‘’']")
+#: After a closing quotation mark: the quoted words are named as something said or written.
+_QUOTE_TAIL = re.compile(
+    r"(?:[”」』\"’'、,，和及]|[“「『\"‘'][^”」』\"’'\n]{0,24}[”」』\"’'])*(?:等|之类|一类|这类|这样的|这种|的(?:短信|信息|消息|话|言语|威胁|字样|内容|说法|话术))"
+)
 
 
 class Hit(NamedTuple):
@@ -84,6 +90,7 @@ class MessageView:
         self._modality: dict[Span, frozenset[str]] = {}
         self._whole: dict[str, tuple[list[Span], list[int], re.Pattern[str] | None]] = {}
         self._second_hand: bool | None = None
+        self._quoted: list[Span] | None = None
 
     # -- coordinates ---------------------------------------------------------------------------
     def to_original(self, start: int, end: int) -> Span:
@@ -234,7 +241,7 @@ class MessageView:
 
     def second_person(self, seg: Span) -> bool:
         """The sentence addresses someone: 你/您, or a writer speaks of what was done to them."""
-        return self.has("second_person", seg) or self.has("first_person_victim", seg)
+        return self.addressed(seg) or self.has("first_person_victim", seg)
 
     # -- voice -----------------------------------------------------------------------------------
     def voice(
@@ -271,11 +278,42 @@ class MessageView:
             return "reported"
         if victim_after and text[end : end + 1] == "我" and text[end : end + 2] not in ("我们", "我司"):
             return "reported"
-        if self.has("news", whole) and not second:
+        # A news report or a complaint quotes threats: "你" inside quotation marks, or a writer's
+        # "给我"/"骂我", does not make the sentence one addressed to the reader.
+        addressed = self.addressed(seg)
+        if self.has("news", whole) and not addressed:
             return "reported"
-        if self.has("complaint", whole) and not second and self.has("first_person", seg):
+        if self.has("complaint", whole) and not addressed and self.has("first_person", seg):
             return "reported"
         return "direct"
+
+    def addressed(self, seg: Span) -> bool:
+        """The sentence says 你/您 outside quotation marks."""
+        spans = self.spans(None, "second_person", seg)
+        if not spans:
+            return False
+        quoted = self.quoted_ranges()
+        if not quoted:
+            return True
+        return any(not any(a < s < b for a, b in quoted) for s, _e in spans)
+
+    def quoted_ranges(self) -> list[Span]:
+        """(opening, closing) positions of the paired quotation marks of the message."""
+        if self._quoted is None:
+            text = self.text
+            out: list[Span] = []
+            if _QUOTE_CHARS.search(text) is not None:
+                i, n = 0, len(text)
+                while i < n:
+                    closing = _QUOTE_PAIRS.get(text[i])
+                    if closing is not None:
+                        j = text.find(closing, i + 1)
+                        if j != -1:
+                            out.append((i, j))
+                            i = j
+                    i += 1
+            self._quoted = out
+        return self._quoted
 
     def may_be_second_hand(self) -> bool:
         """Whether anything in the message could make a span reported or quoted (computed once)."""
@@ -306,6 +344,9 @@ class MessageView:
 
     def _negated(self, start: int, seg: Span, negation: tuple[str, ...]) -> bool:
         clause_start = self.clause_start(start, seg)
+        # "不会告诉任何人，包括你的紧急联系人": the clause continues the negated one before it.
+        if clause_start > seg[0] and _CONTINUATION.match(self.text, clause_start):
+            clause_start = self.clause_start(clause_start - 1, seg)
         for category in negation:
             for _s, e in self.spans(None, category, (clause_start, start)):
                 between = self.text[e:start]
@@ -334,7 +375,11 @@ class MessageView:
                 if closing == ch and text.count(ch, lo, pos) % 2 == 0:
                     return False
                 before = (max(0, i - 12), i)
-                return bool(self.spans(None, "reporting_verb", before))
+                if self.spans(None, "reporting_verb", before):
+                    return True
+                # "…以“让你好看”等言语恐吓", "发送“小心你孩子”的短信": named as a kind of speech.
+                end = text.find(closing, pos)
+                return end != -1 and _QUOTE_TAIL.match(text, end + 1) is not None
         return False
 
     # -- recipient -------------------------------------------------------------------------------
