@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -22,8 +22,11 @@ from txlguard.detect.models import Detection
 from txlguard.facts import facts_from_scan
 from txlguard.law import LawBase, default_law_base
 from txlguard.reason import Judgement, assess
+from txlguard.service.deps import limit_client
 
 router = APIRouter(include_in_schema=False)
+# OCR and scanning cost CPU: form posts share the per-client-address rate of the open API endpoints.
+Limited = [Depends(limit_client)]
 
 MAX_PASTE_CHARS = 20_000
 MAX_PASTE_LINES = 200
@@ -165,7 +168,7 @@ def self_check_page(request: Request) -> HTMLResponse:
     return page(request, "web/self_check.html.j2", law=default_law_base())
 
 
-@router.post("/check", response_class=HTMLResponse)
+@router.post("/check", response_class=HTMLResponse, dependencies=Limited)
 async def self_check(
     request: Request,
     text: Annotated[str, Form()] = "",
@@ -215,7 +218,7 @@ def compliance_page(request: Request) -> HTMLResponse:
     return page(request, "web/compliance.html.j2", law=default_law_base())
 
 
-@router.post("/compliance", response_class=HTMLResponse)
+@router.post("/compliance", response_class=HTMLResponse, dependencies=Limited)
 def compliance_check(
     request: Request,
     template: Annotated[str, Form()] = "",

@@ -21,7 +21,7 @@ from txlguard.interview.answers import AnswerError, format_answer, parse_answer
 from txlguard.interview.planner import Plan, Planner
 from txlguard.interview.questions import default_question_book
 from txlguard.law import default_law_base
-from txlguard.service.web import page
+from txlguard.service.web import Limited, page
 from txlguard.store import Store, StoreError
 
 router = APIRouter(include_in_schema=False)
@@ -93,7 +93,7 @@ def cases_page(request: Request) -> HTMLResponse:
     return page(request, "web/cases.html.j2", law=default_law_base(), mine=mine, active="cases")
 
 
-@router.post("/cases")
+@router.post("/cases", dependencies=Limited)
 def create_case(request: Request, title: Annotated[str, Form()] = "") -> Response:
     title = title.strip()[:200]
     if not title:
@@ -110,7 +110,7 @@ def create_case(request: Request, title: Annotated[str, Form()] = "") -> Respons
     return response
 
 
-@router.post("/cases/open")
+@router.post("/cases/open", dependencies=Limited)
 def open_case(
     request: Request, case_id: Annotated[str, Form()] = "", token: Annotated[str, Form()] = ""
 ) -> Response:
@@ -173,7 +173,7 @@ async def workspace(request: Request, case_id: str) -> HTMLResponse:
     return response
 
 
-@router.post("/cases/{case_id}/evidence", response_class=HTMLResponse)
+@router.post("/cases/{case_id}/evidence", response_class=HTMLResponse, dependencies=Limited)
 async def upload_evidence(
     request: Request, case_id: str, files: Annotated[list[UploadFile] | None, File()] = None
 ) -> HTMLResponse:
@@ -252,7 +252,7 @@ async def answer(
     )
 
 
-@router.post("/cases/{case_id}/judge", response_class=HTMLResponse)
+@router.post("/cases/{case_id}/judge", response_class=HTMLResponse, dependencies=Limited)
 async def judge(request: Request, case_id: str) -> HTMLResponse:
     from txlguard.pipeline import judge_case
 
@@ -292,7 +292,7 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-@router.get("/cases/{case_id}/report.{fmt}")
+@router.get("/cases/{case_id}/report.{fmt}", dependencies=Limited)
 async def download_report(request: Request, case_id: str, fmt: str) -> Response:
     case = opened(request, case_id)
     if case is None:
@@ -326,7 +326,7 @@ def _letters_zip(store: Store, case_id: str) -> bytes:
     return buffer.getvalue()
 
 
-@router.get("/cases/{case_id}/letters.zip")
+@router.get("/cases/{case_id}/letters.zip", dependencies=Limited)
 async def download_letters(request: Request, case_id: str) -> Response:
     case = opened(request, case_id)
     if case is None:
