@@ -157,7 +157,7 @@ def routing_pattern() -> re.Pattern[str]:
     """What sends a message to the full normaliser: a character of the Basic Multilingual Plane
     the fold cannot express (deleted, expanded, a control character, a lone surrogate), or a
     spacer right after a Chinese character or a single Latin letter ("通 讯 录", "通*讯*录",
-    "t.x.l"). Characters beyond the BMP are checked apart (:func:`has_astral`).
+    "t.x.l"), or a blank after a Latin letter ("sha bi", "nong 死"). Characters beyond the BMP are checked apart (:func:`has_astral`).
 
     The pattern starts with one character class (a bitmap) and puts its conditions in
     look-behinds after it, so that the regex engine skips along at one set test per character:
@@ -171,9 +171,11 @@ def routing_pattern() -> re.Pattern[str]:
     leading = _char_class(bmp_special | fold.spacers)
     cjk = f"[{CJK_CLASS}]"
     after = f"(?=[{CJK_CLASS}a-zA-Z]|{spacer})"
+    # Spaced-out pinyin ("sha bi", "tong xun lu", "nong 死"): a blank between Latin letters, or
+    # between a Latin letter and a Chinese character, sends the message to the normaliser.
     return re.compile(
         f"{leading}(?:(?<={special})|(?<={cjk}{spacer}){after}|(?<={cjk}{spacer}{spacer}){after}"
-        f"|(?<=[^a-zA-Z][a-zA-Z]{spacer})(?=[a-zA-Z]))"
+        f"|(?<=[^a-zA-Z][a-zA-Z]{spacer})(?=[a-zA-Z])|(?<=[a-zA-Z] )(?=[a-zA-Z]|{cjk}))"
     )
 
 

@@ -347,9 +347,12 @@ class MessageView:
         # "不会告诉任何人，包括你的紧急联系人": the clause continues the negated one before it.
         if clause_start > seg[0] and _CONTINUATION.match(self.text, clause_start):
             clause_start = self.clause_start(clause_start - 1, seg)
+        text = self.text
         for category in negation:
-            for _s, e in self.spans(None, category, (clause_start, start)):
-                between = self.text[e:start]
+            for s, e in self.spans(None, category, (clause_start, start)):
+                if text[s] == "不" and s > 0 and e > s + 1 and text[s - 1] == text[s + 1]:
+                    continue  # "会不会", "要不要": a question, not a negation
+                between = text[e:start]
                 if (
                     self.cue_index.regexes_or_literals("ctx/negation_breaker").search(between)
                     and "因为" not in between

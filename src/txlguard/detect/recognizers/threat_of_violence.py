@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from txlguard.detect.lexicon import Rule, expand
 from txlguard.detect.recognizer import Recognizer
+from txlguard.detect.view import Hit, MessageView, Span
 
 
 class ThreatOfViolenceRecognizer(Recognizer):
@@ -11,3 +15,22 @@ class ThreatOfViolenceRecognizer(Recognizer):
     上门拜访核实情况") is not this label."""
 
     label = "threat_of_violence"
+
+    def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
+        """Reject "你等着坐牢" (a legal consequence awaited), "发到你老家" (a sending, not a visit)
+        and "经侦会把你带走" (the police, not the collectors, said to take the borrower)."""
+        settings = self.lexicon.settings
+        if rule.anchor == "menace_idiom" and "等" in hit.term:
+            pattern = view.cue_index.regexes_or_literals(self.tag("legal_wait")[0])
+            return pattern.match(view.text, hit.end) is None
+        if rule.anchor == "visit" and hit.start > 0:
+            return view.text[hit.start - 1] not in settings.get("not_after_for_visit", "")
+        if rule.anchor == "harm" and hit.term in self._detention:
+            seg = view.segment(hit.start)
+            return not view.spans(self, "police", seg) or bool(view.spans(None, "first_person", seg))
+        return True
+
+    @cached_property
+    def _detention(self) -> frozenset[str]:
+        terms = self.lexicon.settings.get("detention_terms", [])
+        return frozenset(t for written in terms for t in expand(written))
