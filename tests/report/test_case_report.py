@@ -233,3 +233,14 @@ def test_what_keeps_a_finding_open_is_named_in_chinese(report: CaseReport) -> No
     for finding in report.findings:
         for name in finding.missing_zh:
             assert not re.search(r"[a-z_]{4,}", name), f"{finding.id}: {name}"
+
+
+def test_open_questions_are_the_interviews_plan_with_hints(
+    report: CaseReport, judged_case: JudgedCase
+) -> None:
+    from txlguard.report.build import planned_keys
+
+    assert [q.key for q in report.open_questions] == planned_keys(judged_case.store, judged_case.case_id)
+    with_hint = [q for q in report.open_questions if q.hint_zh]
+    assert with_hint
+    assert escape("怎样查到：" + with_hint[0].hint_zh) in render_html(report)

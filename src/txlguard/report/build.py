@@ -66,6 +66,11 @@ class CaseMaterial:
     judgement: Judgement
     judged_at: datetime | None = None
     read_original: Callable[[str], bytes] | None = field(default=None, repr=False)
+    worth_asking: list[str] | None = None
+    """The interview's plan: keys still unknown whose answer could change the outcome, in order.
+
+    None when not planned (material built by hand): the engine's open questions are shown instead.
+    """
 
 
 def gather(store: Store, case_id: str, judgement: Judgement | None = None) -> CaseMaterial:
@@ -87,7 +92,19 @@ def gather(store: Store, case_id: str, judgement: Judgement | None = None) -> Ca
         judgement=judgement,
         judged_at=judged_at,
         read_original=store.read_original,
+        worth_asking=planned_keys(store, case.id),
     )
+
+
+def planned_keys(store: Store, case_id: str) -> list[str]:
+    """What the interview would still ask, so a report lists only questions that can matter."""
+    from txlguard.interview.planner import Planner
+    from txlguard.pipeline import judge_facts, read_case_evidence
+
+    with store.reading() as session:
+        evidence = read_case_evidence(session, case_id)
+    plan = Planner(lambda answers: judge_facts(answers, evidence)).plan(store.answers(case_id))
+    return [planned.question.key for planned in plan.questions]
 
 
 # -- pieces ------------------------------------------------------------------------------------
@@ -383,13 +400,13 @@ def step_book() -> _StepBook:
     return _StepBook.model_validate(yaml.safe_load(text))
 
 
-def _step_applies(when: str, judgement: Judgement, violations: Sequence[Finding]) -> bool:
+def _step_applies(when: str, judgement: Judgement, violations: Sequence[Finding], asking: bool) -> bool:
     if when == "any":
         return True
     if when == "findings":
         return bool(violations)
     if when == "open_questions":
-        return bool(judgement.questions)
+        return asking
     kind, _, value = when.partition(":")
     if kind == "fact":
         return judgement.facts.get(value) is True
@@ -398,13 +415,15 @@ def _step_applies(when: str, judgement: Judgement, violations: Sequence[Finding]
     raise ValueError(f"next_steps.yaml: unknown condition {when!r}")
 
 
-def next_steps(judgement: Judgement, law: LawBase, kinds: Mapping[str, str]) -> list[NextStep]:
+def next_steps(
+    judgement: Judgement, law: LawBase, kinds: Mapping[str, str], asking: bool = False
+) -> list[NextStep]:
     book = step_book()
     violations = [f for f in judgement.findings if kinds.get(f.rule) == "violation"]
     steps = [
         NextStep(title_zh=s.title_zh, detail_zh=join_cjk_lines(s.detail_zh))
         for s in book.before_channels
-        if _step_applies(s.when, judgement, violations)
+        if _step_applies(s.when, judgement, violations, asking)
     ]
     named: dict[str, list[Finding]] = defaultdict(list)
     for f in violations:
@@ -429,13 +448,13 @@ def next_steps(judgement: Judgement, law: LawBase, kinds: Mapping[str, str]) -> 
     steps += [
         NextStep(title_zh=s.title_zh, detail_zh=join_cjk_lines(s.detail_zh))
         for s in book.after_channels
-        if _step_applies(s.when, judgement, violations)
+        if _step_applies(s.when, judgement, violations, asking)
     ]
     return steps
 
 
 def plain_summary(
-    judgement: Judgement, law: LawBase, findings: Sequence[ReportFinding], line: Timeline
+    judgement: Judgement, law: LawBase, findings: Sequence[ReportFinding], line: Timeline, asking: int = 0
 ) -> list[str]:
     """A few sentences a borrower understands before any article number."""
     sentences = [judgement.verdict_zh]
@@ -455,16 +474,26 @@ def plain_summary(
         sentences.append(text + "。")
     if judgement.facts.get(FactCode.DEBT_DISCLOSED_TO_CONTACTS.value) is True:
         sentences.append("即使欠款是真实的，催收方也无权把您的欠款告诉通讯录里的亲友、同事。")
-    if judgement.questions:
-        sentences.append(f"还有{len(judgement.questions)}个问题尚未弄清，回答后结论可能更准确，见报告末尾。")
+    if asking:
+        sentences.append(f"还有{asking}个问题尚未弄清，回答后结论可能更准确，见报告末尾。")
     return sentences
 
 
-def open_questions(judgement: Judgement) -> list[OpenQuestion]:
-    """The engine's open questions, each with the interview's hint on how to find the answer out."""
+def open_questions(judgement: Judgement, worth_asking: list[str] | None = None) -> list[OpenQuestion]:
+    """The questions still worth asking, each with the interview's hint on how to find the answer out.
+
+    With the interview's plan (``worth_asking``) only questions whose answer could still change the
+    verdict or a finding; without it, every question the engine left open.
+    """
     from txlguard.interview.questions import default_question_book
 
     book = default_question_book().questions
+    if worth_asking is not None:
+        return [
+            OpenQuestion(key=k, text_zh=book[k].text_zh, why_zh=book[k].why_zh, hint_zh=book[k].hint_zh)
+            for k in worth_asking
+            if k in book
+        ]
     return [
         OpenQuestion(
             key=q.key,
@@ -487,6 +516,7 @@ def build_case_report(
     kinds = {r.id: r.kind for r in default_rule_book().rules}
     index = _EvidenceIndex(material, law)
     findings = report_findings(judgement, law, index)
+    questions = open_questions(judgement, material.worth_asking)
     line = timeline((c.communication for c in material.communications), law)
     from txlguard.report.chart import timeline_png
 
@@ -517,7 +547,7 @@ def build_case_report(
         confidence=judgement.confidence,
         law_as_of=judgement.law_as_of,
         details=dict(judgement.details),
-        plain_summary_zh=plain_summary(judgement, law, findings, line),
+        plain_summary_zh=plain_summary(judgement, law, findings, line, len(questions)),
         facts=facts,
         findings=findings,
         provisions=[
@@ -528,10 +558,8 @@ def build_case_report(
         evidence_files=files,
         timeline=line,
         similar_cases=similar_cases(judgement, law),
-        next_steps=next_steps(judgement, law, kinds),
-        open_questions=[
-            OpenQuestion(key=q.key, text_zh=q.text_zh, why_zh=q.why_zh) for q in judgement.questions
-        ],
+        next_steps=next_steps(judgement, law, kinds, bool(questions)),
+        open_questions=questions,
         notes_zh=list(judgement.notes_zh),
         disclaimer_zh=DISCLAIMER_ZH,
     )
