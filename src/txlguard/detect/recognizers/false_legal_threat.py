@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from txlguard.detect.lexicon import Rule, expand
 from txlguard.detect.recognizer import Recognizer
+from txlguard.detect.view import Hit, MessageView, Span
 
 
 class FalseLegalThreatRecognizer(Recognizer):
@@ -11,3 +15,17 @@ class FalseLegalThreatRecognizer(Recognizer):
     credit reference system, a lawful suit — are not this label."""
 
     label = "false_legal_threat"
+
+    def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
+        """Reject a "通缉令" that is made and spread (exposure) and "把你带走" with no police."""
+        seg = view.segment(hit.start)
+        if hit.term == "通缉" and view.text[hit.end : hit.end + 1] == "令":
+            return not view.spans(self, "made_notice", seg)
+        if hit.term in self._detention:
+            return bool(view.spans(self, "police", seg))
+        return True
+
+    @cached_property
+    def _detention(self) -> frozenset[str]:
+        terms = self.lexicon.settings.get("detention_terms", [])
+        return frozenset(t for written in terms for t in expand(written))
