@@ -22,7 +22,10 @@ class ThreatToContactsRecognizer(Recognizer):
         """Reject a target that owns a photo, names a place, or is the reader's own role."""
         if rule.anchor != "target":
             return True
-        if rule.id in self.lexicon.settings.get("borrower_only_rules", ()) and view.recipient()[0] == "contact":
+        if (
+            rule.id in self.lexicon.settings.get("borrower_only_rules", ())
+            and view.recipient()[0] == "contact"
+        ):
             return False
         after, before = self._not_contacted
         text = view.text
