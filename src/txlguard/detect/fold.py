@@ -68,7 +68,18 @@ class Fold:
         for i, opts in enumerate(options):
             for alt in opts:
                 out.add(term[:i] + alt + term[i + 1 :])
+        # Whole-term forms of Latin letters: "SB", "ＳＢ", "ｓｂ" (each character changed).
+        for form in (term.upper(), _full_width(term), _full_width(term.upper())):
+            if form != term and all(
+                a == b or a in self.reverse.get(b, ()) for a, b in zip(form, term, strict=True)
+            ):
+                out.add(form)
         return out
+
+
+def _full_width(text: str) -> str:
+    """ASCII letters and digits written in their full-width forms."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
 
 
 def _derive_fold() -> dict[str, str]:
