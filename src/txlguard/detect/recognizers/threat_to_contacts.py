@@ -7,7 +7,7 @@ from functools import cached_property
 
 from txlguard.detect.lexicon import Rule
 from txlguard.detect.recognizer import Recognizer
-from txlguard.detect.view import Hit, MessageView, Span
+from txlguard.detect.view import Finding, Hit, MessageView, Span
 
 
 class ThreatToContactsRecognizer(Recognizer):
@@ -18,6 +18,39 @@ class ThreatToContactsRecognizer(Recognizer):
 
     label = "threat_to_contacts"
 
+    def analyze(self, view: MessageView) -> list[Finding]:
+        """The lexicon's rules, then a question naming a contact answered by a threat in the
+        next sentence: "你大舅是姓王吧？我这就打给他。"."""
+        out = super().analyze(view)
+        if any(f.voice == "direct" for f in out) or view.recipient()[0] == "contact":
+            return out
+        tag = self.tag("action_them")[0]
+        for hit in view.hits_for(self.tag("target")[0]):
+            seg = view.segment(hit.start)
+            if "?" not in view.text[seg[0] : seg[1]] or seg[1] >= len(view.text):
+                continue
+            if not view.addressed(seg):
+                continue
+            nxt = view.segment(seg[1])
+            acts = view.spans_of(tag, False, nxt)
+            if not acts or "threat" not in view.modality(nxt) or not self.accept_target(view, hit):
+                continue
+            voice = view.voice(acts[0][0], acts[0][1], self.lexicon.negation)
+            out.append(
+                Finding(
+                    self.label,
+                    hit.start,
+                    acts[0][1],
+                    0.75,
+                    "问及借款人的亲友、同事后扬言去联系他们",
+                    self.name,
+                    voice,
+                    "target_question_then_act",
+                )
+            )
+            break
+        return out
+
     def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
         """Reject a target that owns a photo, names a place, or is the reader's own role."""
         if rule.anchor != "target":
@@ -27,6 +60,10 @@ class ThreatToContactsRecognizer(Recognizer):
             and view.recipient()[0] == "contact"
         ):
             return False
+        return self.accept_target(view, hit)
+
+    def accept_target(self, view: MessageView, hit: Hit) -> bool:
+        """Whether a target hit names someone to be contacted (see ``accept``)."""
         after, before = self._not_contacted
         text = view.text
         if after.match(text, hit.end):
