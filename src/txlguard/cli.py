@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from txlguard.audit_cli import audit
 from txlguard.case_cli import case_app
 from txlguard.cli_common import EXIT_FINDINGS, FailOn, Format, fail, fails_on, out, show_markdown
 from txlguard.facts.structured import FactInputError, parse_fact_json
@@ -30,6 +31,7 @@ app.add_typer(law_app, name="law")
 app.add_typer(case_app, name="case")
 app.add_typer(keys_app, name="keys")
 app.command("serve")(serve)
+app.command("audit")(audit)
 
 
 def read_input(source: str, what: str) -> bytes:
