@@ -33,6 +33,8 @@ class _Plan(NamedTuple):
     message_lacks: tuple[_Tag, ...]
     modality: frozenset[str] | None
     second_person: bool
+    #: Categories that must occur somewhere in the message for the rule to hold.
+    required: tuple[_Tag, ...]
 
 
 class Recognizer:
@@ -170,12 +172,23 @@ class Recognizer:
             message_lacks=tuple(self.tag(c) for c in rule.message_lacks),
             modality=None if rule.modality == "any" else _MODALITIES[rule.modality],
             second_person=rule.second_person,
+            required=tuple(
+                dict.fromkeys(
+                    self.tag(c)
+                    for c in [*rule.near, *rule.before, *rule.after, *rule.segment_has]
+                    if c != "segment_start"
+                )
+            ),
         )
 
     def _match(self, view: MessageView, hit: Hit, seg: Span, rule: Rule) -> Span | None:
         plan = self._plans.get(id(rule))
         if plan is None:
             plan = self._plan(rule)
+        present = view.present
+        for tag, is_trigger in plan.required:
+            if not present(tag, is_trigger):
+                return None
         spans_of = view.spans_of
         start, end = hit.start, hit.end
         for tag, is_trigger, gap in plan.near:

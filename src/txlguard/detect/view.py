@@ -91,6 +91,7 @@ class MessageView:
         self._whole: dict[str, tuple[list[Span], list[int], re.Pattern[str] | None]] = {}
         self._second_hand: bool | None = None
         self._quoted: list[Span] | None = None
+        self._present: dict[str, bool] = {}
 
     # -- coordinates ---------------------------------------------------------------------------
     def to_original(self, start: int, end: int) -> Span:
@@ -191,6 +192,17 @@ class MessageView:
             out.sort()
         self._cache[key] = out
         return out
+
+    def present(self, tag: str, is_trigger: bool) -> bool:
+        """Whether ``tag`` may occur anywhere in the message (its literals or trigger hits do, or
+        it has a regex part): a cheap test that lets a rule fail before any sentence look-up."""
+        found = self._present.get(tag)
+        if found is None:
+            whole = self._whole.get(tag)
+            if whole is None:
+                whole = self._whole[tag] = self._occurrences(tag, is_trigger)
+            found = self._present[tag] = bool(whole[0]) or whole[2] is not None
+        return found
 
     def _occurrences(
         self, tag: str, is_trigger: bool
