@@ -16,6 +16,7 @@ DEV = [
     ROOT / "shared" / "data" / "dev" / "messages.jsonl",
 ]
 TUNING = ROOT / "tests" / "data" / "messages_tuning.jsonl"
+TUNING2 = ROOT / "tests" / "data" / "messages_tuning2.jsonl"
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -49,3 +50,16 @@ def test_tuning_set_quality(scanner: Scanner) -> None:
     fn = sum(len(gold - pred) for gold, pred in pairs)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert precision >= 0.85 and recall >= 0.7, (precision, recall)
+
+
+def test_second_tuning_set_quality(scanner: Scanner) -> None:
+    """The second tuning corpus (written apart from the first): few false alarms, most labels."""
+    pairs = _scan(scanner, _rows(TUNING2))
+    lawful = [pred for gold, pred in pairs if not gold]
+    assert len(pairs) >= 250 and len(lawful) >= 0.4 * len(pairs)
+    assert sum(bool(pred) for pred in lawful) <= 0.02 * len(lawful) + 1
+    tp = sum(len(gold & pred) for gold, pred in pairs)
+    fp = sum(len(pred - gold) for gold, pred in pairs)
+    fn = sum(len(gold - pred) for gold, pred in pairs)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert precision >= 0.9 and recall >= 0.85, (precision, recall)

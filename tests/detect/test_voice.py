@@ -87,3 +87,32 @@ def test_news_report_is_not_a_label(scanner: Scanner) -> None:
 )
 def test_conditional_and_completed_threats(scanner: Scanner, text: str, label: str) -> None:
     assert label in scanner.scan_text(text, "borrower").labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某网贷平台催收员因发送“弄死你”“让你好看”等短信，被警方依法行政拘留10日。",
+        "某地法院以案释法：被告人以“让你全家不得安宁”等言语恐吓债务人，构成寻衅滋事罪。",
+        "据报道，被告人曾多次给借款人家人发送“小心你孩子”的短信。",
+        "家里人借了网贷，催收打电话给我，说要找人上门，我该怎么办？",
+        "律师解答：征信逾期不等于犯罪记录，也不会影响子女上学或户口。",
+        "我们不会把你的事告诉任何人，包括你的紧急联系人，请放心。",
+    ],
+)
+def test_quoted_reported_and_extended_negation_are_not_labels(scanner: Scanner, text: str) -> None:
+    result = scanner.scan_text(text)
+    assert result.labels == [], [(d.label, d.quote) for d in result.detections]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("你老婆孩子的电话我们都有，你猜我们会不会去你家看看他们？", "threat_of_violence"),
+        ("你也不想让你老婆知道你在外面借网贷吧？", "threat_to_contacts"),
+        ("sha bi 一个，赶紧还钱。", "insult"),
+        ("你的 tong xun lu 我们已经拿到了，你考虑清楚。", "threat_to_contacts"),
+    ],
+)
+def test_questions_and_spaced_pinyin_still_threaten(scanner: Scanner, text: str, label: str) -> None:
+    assert label in scanner.scan_text(text, "borrower").labels
