@@ -348,8 +348,11 @@ class MessageView:
         acts = self.spans(None, "report_act", window)
         if not verbs and not acts:
             return False
+        text = self.text
         for people, kinds in (("report_person", verbs), ("report_collector", verbs + acts)):
             for _s, e in self.spans(None, people, window):
+                if text[e : e + 1] in (":", "：") and people == "report_collector":
+                    continue  # a transcript's speaker tag ("催收员：…"), not a report of one
                 if any(0 <= vs - e <= 12 for vs, _ve in kinds):
                     return True
         return False

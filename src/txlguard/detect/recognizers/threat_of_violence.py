@@ -23,8 +23,10 @@ class ThreatOfViolenceRecognizer(Recognizer):
         if rule.anchor == "menace_idiom" and "等" in hit.term:
             pattern = view.cue_index.regexes_or_literals(self.tag("legal_wait")[0])
             return pattern.match(view.text, hit.end) is None
-        if rule.anchor == "visit" and hit.start > 0:
-            return view.text[hit.start - 1] not in settings.get("not_after_for_visit", "")
+        if rule.anchor == "visit":
+            if hit.term[-1:] in "你您" and view.text[hit.end : hit.end + 1] == "的":
+                return False  # "去找你的担保人": someone else is visited
+            return hit.start == 0 or view.text[hit.start - 1] not in settings.get("not_after_for_visit", "")
         if rule.anchor == "harm" and hit.term in self._detention:
             seg = view.segment(hit.start)
             return not view.spans(self, "police", seg) or bool(view.spans(None, "first_person", seg))
