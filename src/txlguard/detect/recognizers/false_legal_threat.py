@@ -22,7 +22,7 @@ class FalseLegalThreatRecognizer(Recognizer):
         if hit.term == "通缉" and view.text[hit.end : hit.end + 1] == "令":
             return not view.spans(self, "made_notice", seg)
         if hit.term in self._detention:
-            return bool(view.spans(self, "police", seg))
+            return bool(view.spans(self, "detainer", seg))
         return True
 
     @cached_property

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from txlguard.detect.lexicon import Rule
 from txlguard.detect.recognizer import Recognizer
+from txlguard.detect.view import Hit, MessageView, Span
 
 
 class InsultRecognizer(Recognizer):
@@ -10,3 +12,10 @@ class InsultRecognizer(Recognizer):
     ("骗子", "老赖", "垃圾") count only when aimed at the reader ("你这个骗子", "老赖还钱")."""
 
     label = "insult"
+
+    def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
+        """ "你妈的电话", "爸妈的养老金": a possessive 的, not the curse "妈的"."""
+        if not hit.term.endswith("的"):
+            return True
+        pattern = view.cue_index.regexes_or_literals(self.tag("possessed")[0])
+        return pattern.match(view.text, hit.end) is None
