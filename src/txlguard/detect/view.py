@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 _SENTENCE_END = re.compile(r"[。!?;\n\r]+|…{2,}|\.{3,}")
 #: Clause breaks inside a sentence.
 _CLAUSE_BREAK = re.compile(r"[,:，：…~]+|\s{2,}")
+#: After a collector word: a transcript's speaker tag ("催收员：", "催收(男)：").
+_SPEAKER_TAG = re.compile(r"[员方]?(?:\([^)]{0,4}\))?\s*[:：]")
 #: A clause that only extends the one before it (the negation there still governs).
 _CONTINUATION = re.compile(r"\s*(?:包括|包含|以及|甚至|更不会|也不会|或者|或是|还是|尤其是)")
 #: Longest sentence looked at as one unit; longer ones are cut at clause breaks (linear time).
@@ -351,7 +353,7 @@ class MessageView:
         text = self.text
         for people, kinds in (("report_person", verbs), ("report_collector", verbs + acts)):
             for _s, e in self.spans(None, people, window):
-                if text[e : e + 1] in (":", "：") and people == "report_collector":
+                if people == "report_collector" and _SPEAKER_TAG.match(text, e):
                     continue  # a transcript's speaker tag ("催收员：…"), not a report of one
                 if any(0 <= vs - e <= 12 for vs, _ve in kinds):
                     return True
