@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from txlguard.detect.lexicon import Rule, expand
@@ -26,7 +27,12 @@ class ThreatOfViolenceRecognizer(Recognizer):
         if rule.anchor == "visit":
             if hit.term[-1:] in "你您" and view.text[hit.end : hit.end + 1] == "的":
                 return False  # "去找你的担保人": someone else is visited
-            return hit.start == 0 or view.text[hit.start - 1] not in settings.get("not_after_for_visit", "")
+            senders = settings.get("not_after_for_visit", "")
+            before = view.text[max(0, hit.start - 2) : hit.start]
+            if any(c in senders for c in before[-1:]) or (before.endswith("到") and before[:1] in senders):
+                return False  # "发到你老家", "打到你公司": sending, not going
+            group = str(settings.get("visit_not_followed_by", "")).removeprefix("re:")
+            return not (group and re.match(group, view.text[hit.end : hit.end + 4]))
         if rule.anchor == "harm" and hit.term in self._detention:
             seg = view.segment(hit.start)
             return not view.spans(self, "police", seg) or bool(view.spans(None, "first_person", seg))
