@@ -22,7 +22,7 @@ class ThreatToContactsRecognizer(Recognizer):
         """The lexicon's rules, then a question naming a contact answered by a threat in the
         next sentence: "你大舅是姓王吧？我这就打给他。"."""
         out = super().analyze(view)
-        if any(f.voice == "direct" for f in out) or view.recipient()[0] == "contact":
+        if any(f.voice == "direct" for f in out):
             return out
         tag = self.tag("action_them")[0]
         for hit in view.hits_for(self.tag("target")[0]):
@@ -35,6 +35,8 @@ class ThreatToContactsRecognizer(Recognizer):
             acts = view.spans_of(tag, False, nxt)
             if not acts or "threat" not in view.modality(nxt) or not self.accept_target(view, hit):
                 continue
+            if view.recipient()[0] == "contact":
+                return out
             voice = view.voice(acts[0][0], acts[0][1], self.lexicon.negation)
             out.append(
                 Finding(
