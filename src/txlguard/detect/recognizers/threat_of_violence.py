@@ -24,6 +24,10 @@ class ThreatOfViolenceRecognizer(Recognizer):
         if rule.anchor == "menace_idiom" and "等" in hit.term:
             pattern = view.cue_index.regexes_or_literals(self.tag("legal_wait")[0])
             return pattern.match(view.text, hit.end) is None
+        if hit.term.endswith("的人") and view.text[hit.end : hit.end + 1] in settings.get(
+            "not_men_after", ""
+        ):
+            return False
         if rule.anchor == "visit":
             if hit.term[-1:] in "你您" and view.text[hit.end : hit.end + 1] == "的":
                 return False  # "去找你的担保人": someone else is visited
