@@ -46,6 +46,7 @@ from txlguard.cli_common import (
     out,
     show_markdown,
 )
+from txlguard.ingest.readers.base import human_size
 from txlguard.interview.cli import interview_command
 from txlguard.report.render import ReportFormat
 
@@ -105,14 +106,6 @@ def store_errors() -> Iterator[None]:
         yield
     except StoreError as exc:
         fail(str(exc))
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} 字节"
 
 
 def local(moment: datetime | None) -> str:

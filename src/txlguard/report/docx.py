@@ -31,8 +31,9 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from PIL import Image
 
+from txlguard.ingest.readers.base import human_size
 from txlguard.report.model import CaseReport, EvidenceRef, Letter, QuotedProvision, ReportFinding
-from txlguard.report.render import filesize, localtime
+from txlguard.report.render import localtime
 
 REPORT_CJK_FONT = "Noto Sans CJK SC"
 REPORT_LATIN_FONT = "Noto Sans"
@@ -513,7 +514,10 @@ def _evidence(doc: DocxDocument, r: CaseReport) -> None:
         name, kind, items, digest = _row(table, file_widths)
         _run(name.paragraphs[0], f.name, size=9.5)
         _run(
-            name.add_paragraph(), f"{filesize(f.size)} · 添加于 {localtime(f.added_at)}", size=8, colour=GREY
+            name.add_paragraph(),
+            f"{human_size(f.size)} · 添加于 {localtime(f.added_at)}",
+            size=8,
+            colour=GREY,
         )
         _run(kind.paragraphs[0], f.kind, size=9.5)
         _run(items.paragraphs[0], str(f.items), size=9.5)

@@ -14,7 +14,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from txlguard.ingest.readers.base import CHINA_TZ
+from txlguard.ingest.readers.base import CHINA_TZ, human_size
 from txlguard.report.model import CaseReport
 
 
@@ -36,14 +36,6 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def filesize(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} 字节"
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -53,7 +45,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(localtime=localtime, data_uri=data_uri, filesize=filesize)
+    env.filters.update(localtime=localtime, data_uri=data_uri, filesize=human_size)
     return env
 
 
