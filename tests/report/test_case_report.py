@@ -244,3 +244,11 @@ def test_open_questions_are_the_interviews_plan_with_hints(
     with_hint = [q for q in report.open_questions if q.hint_zh]
     assert with_hint
     assert escape("怎样查到：" + with_hint[0].hint_zh) in render_html(report)
+
+
+def test_rendering_a_pdf_leaves_truncated_images_refused(report: CaseReport) -> None:
+    """WeasyPrint's import loosens a Pillow global; after a PDF the evidence readers stay strict."""
+    from PIL import ImageFile
+
+    render_pdf(report)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -56,8 +56,13 @@ def render_html(report: CaseReport) -> str:
 
 def render_pdf(report: CaseReport) -> bytes:
     """The HTML page typeset to A4 by WeasyPrint in Debian's Noto CJK fonts."""
+    from PIL import ImageFile
     from weasyprint import HTML  # type: ignore[import-untyped]
 
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let the
+    # evidence readers accept truncated screenshots afterwards (in a server, every later upload).
+    # The report's own images are complete PNGs, so the strict default is restored.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     pdf: bytes = HTML(string=render_html(report)).write_pdf()
     return pdf
 
