@@ -6,6 +6,7 @@ workspace) are routers beside the API's, with their CSS and the vendored htmx un
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,11 +36,14 @@ DESCRIPTION = """通讯录卫士 HTTP API：判断网贷催收（爆通讯录、
 """
 
 
-def create_app(settings: ServiceSettings | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: ServiceSettings | None = None, *, store: Store | None = None, freeze_heap: bool = False
+) -> FastAPI:
     """The app; the store is opened (and migrated) when it starts, unless one is passed in.
 
     ``settings`` default to :class:`ServiceSettings` from the environment. A ``store`` passed in is
-    used as is and left open when the app stops (the caller owns it).
+    used as is and left open when the app stops (the caller owns it). ``freeze_heap`` is for a
+    server process that runs one app for its life (see :func:`_freeze_startup_heap`).
     """
     settings = settings or ServiceSettings()
 
@@ -52,6 +56,8 @@ def create_app(settings: ServiceSettings | None = None, *, store: Store | None =
         app.state.store = opened
         default_scanner()  # built once here, not on the first request
         default_law_base()
+        if freeze_heap:
+            _freeze_startup_heap()
         try:
             yield
         finally:
@@ -77,6 +83,16 @@ def create_app(settings: ServiceSettings | None = None, *, store: Store | None =
     return app
 
 
+def _freeze_startup_heap() -> None:
+    """Keep the scanner's and law base's objects out of the garbage collector's full passes.
+
+    They live as long as the process; without this, every full collection walks them all and
+    stalls the event loop for tens of milliseconds (the p99 of ``/v1/check`` under load).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_environment() -> FastAPI:
     """The factory ``txlguard serve`` hands to Uvicorn (settings from ``TXLGUARD_*``; one per worker)."""
-    return create_app()
+    return create_app(freeze_heap=True)
