@@ -22,11 +22,13 @@ from functools import lru_cache
 from itertools import accumulate, islice
 from typing import Any, TypeVar
 
+import numpy as np
 from pydantic import BaseModel
 
 from txlguard.detect import automaton as ac
 from txlguard.detect.cues import CueIndex
 from txlguard.detect.fold import ASTRAL, Fold, default_fold, has_astral, routing_pattern
+from txlguard.detect.learned import LearnedTier, default_learned_tier
 from txlguard.detect.lexicon import load_lexicon
 from txlguard.detect.models import Detection, MessageInput, ScanResult
 from txlguard.detect.recognizers.personal_data import PersonalFinding, find_personal_data
@@ -36,6 +38,7 @@ from txlguard.law import LawBase
 from txlguard.taxonomy import MessageLabel, Recipient
 
 SEPARATOR = "\n"
+LEARNED_EXPLANATION = "统计模型判断：与已标注的违法催收语句相似（没有规则命中，请人工核实）"
 _LABEL_ORDER = {label.value: i for i, label in enumerate(MessageLabel)}
 _Mapper = Callable[[int, int], tuple[int, int]]
 M = TypeVar("M", bound=BaseModel)
@@ -112,6 +115,7 @@ class Scanner:
         chunk_size: int = 8192,
         law_base: LawBase | None = None,
         reuse_identical: bool = True,
+        learned: bool | LearnedTier = True,
     ) -> None:
         self.registry = registry or RecognizerRegistry.default()
         self.min_confidence = min_confidence
@@ -121,6 +125,12 @@ class Scanner:
         #: once, and give the later one a copy of the result. Lender traffic is templated: the same
         #: reminder, word for word, is sent to many people.
         self.reuse_identical = reuse_identical
+        #: The learned tier (``learned.py``): adds labels the rules missed; None to scan by rules alone.
+        self.learned: LearnedTier | None = (
+            learned if isinstance(learned, LearnedTier) else default_learned_tier() if learned else None
+        )
+        registered = {r.label for r in self.registry.recognizers}
+        self._learned_excluded = {label.value for label in MessageLabel if label.value not in registered}
         self.fold: Fold = default_fold()
         self.context = load_lexicon("context")
         self.law = LawLinks(law_base)
@@ -205,8 +215,16 @@ class Scanner:
         slow = sorted(routed)
         normalized = dict(zip(slow, self._normalize([texts[i] for i in slow]), strict=True)) if slow else {}
         earlier: dict[tuple[str, Recipient | None], ScanResult] | None = {} if self.reuse_identical else None
+        learned = self.learned
+        probabilities = self._learned_probabilities(texts, joined, seps) if learned else None
+        flagged = learned.over_threshold(probabilities) if learned and probabilities is not None else None
         for i, msg in enumerate(msgs):
-            if i not in normalized and i not in hits and msg.recipient != "contact":
+            if (
+                i not in normalized
+                and i not in hits
+                and msg.recipient != "contact"
+                and (flagged is None or not flagged[i])
+            ):
                 results.append(_empty_result(msg.id, msg.recipient or "unknown"))
                 continue
             if earlier is not None:
@@ -222,11 +240,31 @@ class Scanner:
                 found = hits.get(i, [])
                 if found and len(encoded[i]) != len(text):
                     found = _char_offsets(encoded[i], found)
-                result = self._confirm(msg, self.fold.apply(text), [Hit(*h) for h in found], None)
+                result = self._confirm(
+                    msg,
+                    self.fold.apply(text),
+                    [Hit(*h) for h in found],
+                    None,
+                    probabilities[i] if probabilities is not None else None,
+                )
             if earlier is not None:
                 earlier[texts[i], msg.recipient] = result
             results.append(result)
         return results
+
+    def _learned_probabilities(self, texts: list[str], joined: str, seps: list[int]) -> np.ndarray[Any, Any]:
+        """The learned tier's probabilities for every message of the chunk, each distinct text once."""
+        assert self.learned is not None
+        if not self.reuse_identical:
+            return self.learned.batch_probabilities(self.fold.apply(joined), seps)
+        first: dict[str, int] = {}
+        row_of = [first.setdefault(t, len(first)) for t in texts]
+        if len(first) == len(texts):
+            return self.learned.batch_probabilities(self.fold.apply(joined), seps)
+        distinct = list(first)
+        distinct_seps = list(accumulate(map(_len_plus_one, distinct)))
+        rows = self.learned.batch_probabilities(self.fold.apply(SEPARATOR.join(distinct)), distinct_seps)
+        return rows[np.asarray(row_of, dtype=np.intp)]
 
     def _hits(self, text: str) -> list[Hit]:
         data = text.encode("utf-8", "surrogatepass")
@@ -263,7 +301,14 @@ class Scanner:
         return out
 
     # -- confirmation -----------------------------------------------------------------------------
-    def _confirm(self, msg: MessageInput, text: str, hits: list[Hit], mapper: _Mapper | None) -> ScanResult:
+    def _confirm(
+        self,
+        msg: MessageInput,
+        text: str,
+        hits: list[Hit],
+        mapper: _Mapper | None,
+        learned_row: np.ndarray[Any, Any] | None = None,
+    ) -> ScanResult:
         view = MessageView(text, hits, self.context, self.cues, msg.recipient, mapper)
         labels = {tag.partition("/")[0] for h in view.hits for tag in h.tags}
         findings: list[Finding] = []
@@ -272,6 +317,7 @@ class Scanner:
                 findings.extend(recognizer.analyze(view))
         # Personal data matters as what was disclosed or threatened: looked for in messages with
         # a finding or addressed to a contact.
+        findings.extend(self._learned_findings(view, findings, learned_row))
         personal: list[PersonalFinding] = []
         if self.registry.personal and (
             any(f.confidence >= self.min_confidence for f in findings) or msg.recipient == "contact"
@@ -293,6 +339,28 @@ class Scanner:
                 },
             )
         return self._assemble(msg, view, findings, personal)
+
+    def _learned_findings(
+        self, view: MessageView, findings: list[Finding], row: np.ndarray[Any, Any] | None
+    ) -> list[Finding]:
+        """The learned tier's labels that the rules neither found nor read as reported, negated,
+        a quotation of the law or a lawful condition (the rules know voice; the model does not).
+
+        Only labels of recognizers in the registry; no disclosure to a third party in a message to
+        the borrower (the model does not see recipients)."""
+        if self.learned is None:
+            return []
+        ruled = {f.label for f in findings if f.confidence >= self.min_confidence or f.voice != "direct"}
+        ruled |= self._learned_excluded
+        if view.recipient()[0] == "borrower":
+            ruled.add(MessageLabel.DISCLOSURE_TO_THIRD_PARTY.value)
+        text = view.text
+        return [
+            Finding(
+                h.label, h.start, h.end, round(h.probability, 3), LEARNED_EXPLANATION, "learned", "direct", ""
+            )
+            for h in self.learned.hits(text, skip=ruled, probabilities=row)
+        ]
 
     def _assemble(
         self, msg: MessageInput, view: MessageView, findings: list[Finding], personal: list[PersonalFinding]
