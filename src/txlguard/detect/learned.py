@@ -107,7 +107,9 @@ class LearnedTier:
     def decision(self, text: str) -> np.ndarray[Any, Any] | None:
         """The linear score per label (before the sigmoid), or None when no n-gram is known."""
         index = self.index
-        known = [(i, c) for gram, c in Counter(char_ngrams(text)).items() if (i := index.get(gram)) is not None]
+        known = [
+            (i, c) for gram, c in Counter(char_ngrams(text)).items() if (i := index.get(gram)) is not None
+        ]
         if not known:
             return None
         pairs = np.array(known, dtype=np.intp)
