@@ -23,8 +23,8 @@ system-deps:
 	bash scripts/install-system-deps.sh test
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 
 # The store tests also run on a private PostgreSQL server (scripts/start-test-postgres.sh), stopped afterwards.
