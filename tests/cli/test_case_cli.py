@@ -15,12 +15,12 @@ import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from txlguard.cli import app
+from txlguard.ingest.testing import sms_backup_xml
 from txlguard.store.testing import (
     BACKENDS,
     ENV_TEST_DATABASE_URL,
@@ -34,25 +34,11 @@ COLLECTOR = "17103258890"
 runner = CliRunner()
 
 
-def sms_backup(messages: list[tuple[str, datetime, int, str]]) -> bytes:
-    """An Android "SMS Backup & Restore" sms.xml: (address, time, type 1=received/2=sent, body)."""
-    rows = "\n".join(
-        f'  <sms protocol="0" address={quoteattr(address)} date="{int(at.timestamp() * 1000)}" '
-        f'type="{kind}" subject="null" body={quoteattr(body)} read="1" status="-1" '
-        f'contact_name="(Unknown)" readable_date="{at:%Y年%m月%d日 %H:%M:%S}" />'
-        for address, at, kind, body in messages
-    )
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
-        f'<smses count="{len(messages)}">\n{rows}\n</smses>\n'
-    ).encode()
-
-
 def day(d: int, h: int, m: int = 0) -> datetime:
     return datetime(2025, 6, d, h, m, tzinfo=CHINA)
 
 
-SMS = sms_backup(
+SMS = sms_backup_xml(
     [
         (COLLECTOR, day(10, 10), 1, "您在某某贷的借款已逾期，请今天18点前还款。"),
         (COLLECTOR, day(11, 23, 40), 1, "今天不还就给你通讯录所有人发信息，说你是老赖"),

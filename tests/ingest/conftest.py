@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Sequence
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
-
-import pytest
 
 from txlguard.ingest.models import Box
 from txlguard.ingest.ocr import OcrLine
 
 if TYPE_CHECKING:
     from PIL.Image import Image
-
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocr_accuracy.py"
-
-
-def _load_renderer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("txlguard_bench_ocr_accuracy", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def screens() -> ModuleType:
-    """benchmarks/ocr_accuracy.py: ``render_thread``, ``Thread``, ``Bubble``, ``png_bytes``, ``char_accuracy``."""
-    module = _load_renderer()
-    if module.find_cjk_font() is None:
-        pytest.skip("Debian's fonts-noto-cjk is not installed (scripts/install-system-deps.sh installs it)")
-    return module
 
 
 def line(

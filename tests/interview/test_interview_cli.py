@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 import pytest
 import typer
 from typer.testing import CliRunner, Result
 
+from txlguard.ingest.testing import RECEIVED, sms_backup_xml
 from txlguard.interview import default_question_book
 from txlguard.interview.cli import interview_command
 from txlguard.pipeline import judge_case
@@ -43,12 +43,8 @@ runner = CliRunner()
 
 
 def sms_backup(messages: list[tuple[datetime, str]]) -> bytes:
-    rows = "\n".join(
-        f'  <sms protocol="0" address="{COLLECTOR}" date="{int(at.timestamp() * 1000)}" type="1" '
-        f'body={quoteattr(body)} read="1" status="-1" contact_name="(Unknown)" />'
-        for at, body in messages
-    )
-    return f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n{rows}\n</smses>\n".encode()
+    """The collector's messages to the borrower: (time, body)."""
+    return sms_backup_xml([(COLLECTOR, at, RECEIVED, body) for at, body in messages])
 
 
 SMS = sms_backup(

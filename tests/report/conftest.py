@@ -6,38 +6,26 @@ font by benchmarks/ocr_accuracy.py and read back by the real OCR engine.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
-from xml.sax.saxutils import quoteattr
 
 import pytest
 
+from txlguard.ingest.testing import sms_backup_xml
 from txlguard.pipeline import judge_case
 from txlguard.report.build import CaseMaterial, gather
 from txlguard.store import Store, open_store
 
 CHINA = timezone(timedelta(hours=8))
 COLLECTOR = "17103258890"
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocr_accuracy.py"
 
 ACCOUNT = (
     "我在速借宝借了3000元，到手只有2100元，7天后要还3000元。借款时App要求必须授权通讯录，不授权就不能借款。"
     "逾期以后，他们给我通讯录里的同事、亲戚打电话发短信，说我欠钱不还是老赖，我父亲也接到了电话。"
 )
-
-
-def sms_backup(messages: list[tuple[str, datetime, int, str]]) -> bytes:
-    rows = "\n".join(
-        f'  <sms protocol="0" address={quoteattr(address)} date="{int(at.timestamp() * 1000)}" '
-        f'type="{kind}" body={quoteattr(body)} read="1" status="-1" contact_name="(Unknown)" />'
-        for address, at, kind, body in messages
-    )
-    return f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n{rows}\n</smses>\n".encode()
 
 
 def collection_sms() -> bytes:
@@ -61,16 +49,7 @@ def collection_sms() -> bytes:
         ),
         (COLLECTOR, datetime(2025, 6, 12, 9, 5, tzinfo=CHINA), 2, "请不要再骚扰我的家人"),
     ]
-    return sms_backup(messages)
-
-
-def load_screens() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("txlguard_bench_ocr_accuracy", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return sms_backup_xml(messages)
 
 
 @dataclass
@@ -85,10 +64,7 @@ class JudgedCase:
 
 
 @pytest.fixture(scope="session")
-def judged_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JudgedCase]:
-    screens = load_screens()
-    if screens.find_cjk_font() is None:
-        pytest.skip("Debian's fonts-noto-cjk is not installed (scripts/install-system-deps.sh installs it)")
+def judged_case(tmp_path_factory: pytest.TempPathFactory, screens: ModuleType) -> Iterator[JudgedCase]:
     root = tmp_path_factory.mktemp("judged-case")
     store = open_store(f"sqlite:///{root / 'cases.sqlite'}", blob_dir=root / "blobs")
     case = store.create_case("速借宝 爆通讯录")

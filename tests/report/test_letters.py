@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from txlguard.ingest.testing import sms_backup_xml
 from txlguard.pipeline import judge_case
 from txlguard.report.build import build_case_report, gather
 from txlguard.report.letters import _CONDUCT_ZH, build_letters, render_letter_markdown
 from txlguard.report.model import CaseReport, Letter
 from txlguard.store import open_store
 
-from .conftest import CHINA, COLLECTOR, JudgedCase, sms_backup
+from .conftest import CHINA, COLLECTOR, JudgedCase
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,7 @@ def test_a_case_with_only_lawful_reminders_gets_no_documents(tmp_path: Path) -> 
             )
             for d in (10, 12)
         ]
-        store.add_evidence(case.id, sms_backup(reminders), "sms.xml")
+        store.add_evidence(case.id, sms_backup_xml(reminders), "sms.xml")
         with store.transaction() as session:
             judgement = judge_case(session, case.id)
         assert judgement.verdict in ("lawful", "undetermined")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from xml.sax.saxutils import quoteattr
 
 from sqlalchemy import select
 
+from txlguard.ingest.testing import sms_backup_xml
 from txlguard.pipeline import facts_from_answers, judge_case
 from txlguard.store import Store
 from txlguard.store import repository as repo
@@ -16,16 +16,7 @@ CHINA = timezone(timedelta(hours=8))
 COLLECTOR = "17103258890"
 
 
-def sms_backup(messages: list[tuple[str, datetime, int, str]]) -> bytes:
-    rows = "\n".join(
-        f'  <sms protocol="0" address={quoteattr(address)} date="{int(at.timestamp() * 1000)}" '
-        f'type="{kind}" body={quoteattr(body)} read="1" status="-1" contact_name="(Unknown)" />'
-        for address, at, kind, body in messages
-    )
-    return f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n{rows}\n</smses>\n".encode()
-
-
-SMS = sms_backup(
+SMS = sms_backup_xml(
     [
         (COLLECTOR, datetime(2025, 6, 10, 10, 0, tzinfo=CHINA), 1, "您的借款已逾期，请今天18点前还款。"),
         (COLLECTOR, datetime(2025, 6, 11, 23, 40, tzinfo=CHINA), 1, "今天不还就给你通讯录所有人发信息"),

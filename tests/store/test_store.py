@@ -8,7 +8,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import pytest
 from alembic import command
@@ -19,6 +18,7 @@ from sqlalchemy.engine import URL
 
 from txlguard.ingest.models import Box, Communication, Evidence, IngestError
 from txlguard.ingest.sources import read_evidence
+from txlguard.ingest.testing import sms_backup_xml
 from txlguard.store import (
     BlobStatus,
     BlobStore,
@@ -46,21 +46,7 @@ TABLES = {
 CHINA = timezone(timedelta(hours=8))
 
 
-def sms_backup(messages: list[tuple[str, datetime, int, str]]) -> bytes:
-    """An Android "SMS Backup & Restore" sms.xml: (address, time, type 1=received/2=sent, body)."""
-    rows = "\n".join(
-        f'  <sms protocol="0" address={quoteattr(address)} date="{int(at.timestamp() * 1000)}" '
-        f'type="{kind}" subject="null" body={quoteattr(body)} read="1" status="-1" '
-        f'contact_name="(Unknown)" />'
-        for address, at, kind, body in messages
-    )
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
-        f'<smses count="{len(messages)}">\n{rows}\n</smses>\n'
-    ).encode()
-
-
-SMS = sms_backup(
+SMS = sms_backup_xml(
     [
         ("10690000123", datetime(2025, 6, 10, 9, 0, tzinfo=CHINA), 1, "您的借款已逾期3天，请尽快还款。"),
         ("17103258890", datetime(2025, 6, 11, 23, 40, tzinfo=CHINA), 1, "今天不还就给你通讯录所有人发信息"),

@@ -7,27 +7,23 @@ Set ``TXLGUARD_SCREENSHOT_DIR`` to keep the phone-width screenshots the tests ta
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
-from xml.sax.saxutils import quoteattr
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from txlguard.ingest.testing import RECEIVED, sms_backup_xml
 from txlguard.service.app import create_app
 from txlguard.service.settings import ServiceSettings
 
 PHONE = {"width": 390, "height": 844}
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "ocr_accuracy.py"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -115,21 +111,6 @@ def keep_screenshot(page: Page, name: str, tmp_path: Path) -> Path:
     return path
 
 
-def load_screens() -> ModuleType:
-    """benchmarks/ocr_accuracy.py, which renders chat screenshots with Debian's Noto CJK font."""
-    spec = importlib.util.spec_from_file_location("txlguard_bench_ocr_accuracy", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def sms_backup(messages: list[tuple[str, datetime, str]]) -> bytes:
-    """An Android "SMS Backup & Restore" sms.xml of received messages: (address, time, body)."""
-    rows = "\n".join(
-        f'  <sms protocol="0" address={quoteattr(address)} date="{int(at.timestamp() * 1000)}" '
-        f'type="1" body={quoteattr(body)} read="1" status="-1" contact_name="(Unknown)" />'
-        for address, at, body in messages
-    )
-    return f"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n{rows}\n</smses>\n".encode()
+    """An SMS backup of received messages: (address, time, body)."""
+    return sms_backup_xml([(address, at, RECEIVED, body) for address, at, body in messages])

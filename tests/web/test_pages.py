@@ -8,11 +8,12 @@ import subprocess
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import keep_screenshot, load_screens, sms_backup
+from .conftest import keep_screenshot, sms_backup
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -32,10 +33,7 @@ def collection_sms() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def screenshot_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    screens = load_screens()
-    if screens.find_cjk_font() is None:
-        pytest.skip("Debian's fonts-noto-cjk is not installed")
+def screenshot_png(tmp_path_factory: pytest.TempPathFactory, screens: ModuleType) -> Path:
     image, _ = screens.render_thread(screens.THREADS[1])
     path = tmp_path_factory.mktemp("shots") / "微信截图.png"
     path.write_bytes(screens.png_bytes(image))
