@@ -182,6 +182,14 @@ class LearnedTier:
         """Per message (row), whether any label is at or over its threshold."""
         return np.asarray((probabilities >= self.thresholds).any(axis=1))
 
+    def probability_row(self, text: str) -> np.ndarray[Any, Any]:
+        """:meth:`probabilities` as one row of :meth:`batch_probabilities` (zeros: nothing known)."""
+        scores = self.decision(text)
+        if scores is None:
+            return np.zeros(len(self.labels))
+        row: np.ndarray[Any, Any] = 1.0 / (1.0 + np.exp(-scores))
+        return row
+
     def probabilities(self, text: str) -> dict[str, float]:
         scores = self.decision(text)
         if scores is None:

@@ -38,6 +38,8 @@ from txlguard.law import LawBase
 from txlguard.taxonomy import MessageLabel, Recipient
 
 SEPARATOR = "\n"
+SMALL_CHUNK = 8
+"""Up to this many messages, the learned tier scores each on its own (an API check of one message)."""
 LEARNED_EXPLANATION = "统计模型判断：与已标注的违法催收语句相似（没有规则命中，请人工核实）"
 _LABEL_ORDER = {label.value: i for i, label in enumerate(MessageLabel)}
 _Mapper = Callable[[int, int], tuple[int, int]]
@@ -255,6 +257,8 @@ class Scanner:
     def _learned_probabilities(self, texts: list[str], joined: str, seps: list[int]) -> np.ndarray[Any, Any]:
         """The learned tier's probabilities for every message of the chunk, each distinct text once."""
         assert self.learned is not None
+        if len(texts) <= SMALL_CHUNK:  # numpy's fixed costs outweigh the work: one at a time
+            return np.array([self.learned.probability_row(self.fold.apply(t)) for t in texts])
         if not self.reuse_identical:
             return self.learned.batch_probabilities(self.fold.apply(joined), seps)
         first: dict[str, int] = {}
