@@ -1,7 +1,7 @@
 """Load on ``POST /v1/check`` over loopback: achieved requests/s and p50/p99 latency at a fixed rate.
 
-Starts ``txlguard.service`` under Uvicorn (a subprocess, SQLite store in a temporary directory, rate
-limit raised out of the way), creates an API key, then drives single-message checks at a fixed
+Starts ``txlguard serve`` (a subprocess, SQLite store in a temporary directory, rate limit raised out
+of the way, its access log written to a file), creates an API key, then drives single-message checks at a fixed
 offered rate (default 500 requests/s for 20 s) from a separate process. The driver is a small
 open-loop HTTP/1.1 client over keep-alive asyncio connections: each request is due at its scheduled
 time and its latency counts from then (so a stalled server shows up as latency, not as a lower
@@ -189,12 +189,12 @@ def main(argv: list[str] | None = None) -> int:
             "TXLGUARD_BLOB_DIR": str(Path(tmp) / "blobs"),
             "TXLGUARD_RATE_LIMIT_PER_MINUTE": str(10**9),
         }
+        # The server as users start it (`txlguard serve`: its access log on, to a file here).
         command = [
-            sys.executable, "-m", "uvicorn", "txlguard.service.app:app_from_environment", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-            "--no-access-log", "--log-level", "warning",
+            sys.executable, "-m", "txlguard", "serve", "--port", str(port), "--workers", str(args.workers),
         ]  # fmt: skip
-        server = subprocess.Popen(command, env=env)
+        server_log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115 - closed below
+        server = subprocess.Popen(command, env=env, stdout=server_log, stderr=server_log)
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -203,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
                         break
                 except OSError:
                     if time.monotonic() > deadline or server.poll() is not None:
-                        print("server did not start", file=sys.stderr)
+                        server_log.flush()
+                        tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
+                        print(f"server did not start:\n{tail}", file=sys.stderr)
                         return 1
                     time.sleep(0.1)
             out: multiprocessing.Queue[object] = multiprocessing.Queue()
@@ -214,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(10)
+            server_log.close()
     assert isinstance(result, dict)
     s, b = result["single"], result["batch"]
     print(f"cores: {os.cpu_count()}, uvicorn workers: {args.workers}, client connections: {args.connections}")
