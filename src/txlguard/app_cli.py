@@ -68,7 +68,7 @@ def app(
     agreement: Annotated[str | None, typer.Option("--agreement", help="借款协议（HTML 或纯文本）")] = None,
     fmt: Annotated[AppFormat, typer.Option("--format", help="输出格式")] = AppFormat.text,
     output: Annotated[Path | None, typer.Option("--out", help="写入文件而不是标准输出")] = None,
-    max_size: Annotated[float, typer.Option("--max-size", help="APK 大小上限（MB）")] = 150.0,
+    max_size: Annotated[float, typer.Option("--max-size", help="APK 大小上限（MB）")] = 64.0,
     timeout: Annotated[float, typer.Option("--timeout", help="APK 分析时间上限（秒）")] = 300.0,
     memory: Annotated[float, typer.Option("--memory", help="APK 分析内存上限（MB）")] = 4096.0,
     fail_on: Annotated[

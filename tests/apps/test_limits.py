@@ -62,14 +62,14 @@ def sparse_100mb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_100mb_file_over_the_limit_is_refused_at_once(sparse_100mb: Path) -> None:
-    run = run_app(str(sparse_100mb), "--max-size", "50")
+    run = run_app(str(sparse_100mb))  # the default limit is 64 MB
     assert run.code == 2
-    assert "超过上限" in run.stderr and "--max-size" in run.stderr
+    assert "超过上限 64.0 MB" in run.stderr and "--max-size" in run.stderr
     assert run.seconds < 2 and run.peak_mb < 400
 
 
 def test_100mb_of_zeros_within_the_limit_is_no_zip(sparse_100mb: Path) -> None:
-    run = run_app(str(sparse_100mb))
+    run = run_app(str(sparse_100mb), "--max-size", "200")
     assert run.code == 2
     assert "不是有效的 APK" in run.stderr
     assert run.seconds < 5 and run.peak_mb < 400
@@ -80,7 +80,7 @@ def test_100mb_zip_with_a_broken_manifest_ends_in_bounded_time_and_memory(tmp_pa
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("AndroidManifest.xml", b"\x03\x00\x08\x00" + os.urandom(2000))
         archive.writestr("assets/blob.bin", os.urandom(100 * MB))
-    run = run_app(str(path), "--timeout", "120", "--memory", "2048")
+    run = run_app(str(path), "--max-size", "200", "--timeout", "120", "--memory", "2048")
     assert run.code == 2
     assert "无法解析" in run.stderr or "超过" in run.stderr
     assert run.seconds < 120 and run.peak_mb < 1024

@@ -19,9 +19,11 @@ class ApkError(ValueError):
 
 @dataclass(frozen=True)
 class ApkLimits:
-    """Bounds on what is analysed (configurable from the command line)."""
+    """Bounds on what is analysed (configurable from the command line). A lending app is usually
+    20–60 MB; androguard holds the whole file and its parsed code in memory, so larger files are
+    refused unless the user raises the limit."""
 
-    max_bytes: int = 150 * 1024 * 1024
+    max_bytes: int = 64 * 1024 * 1024
     max_uncompressed: int = 1024 * 1024 * 1024
     max_entries: int = 50_000
     max_ratio: int = 200
