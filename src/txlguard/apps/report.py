@@ -155,7 +155,9 @@ def render_text(audit: AppAudit) -> str:
         for det in d.detections:
             lines.append(f"- [{POLICY_LABEL_ZH[det.label]}] {det.start}–{det.end}「{det.quote}」")
     lines += ["", "## 结论"]
-    if not audit.findings:
+    if audit.violations:
+        lines.append(f"发现 {len(audit.violations)} 个问题。")
+    elif not audit.findings:
         lines.append("未发现违法违规问题。")
     for f in audit.findings:
         mark = "问题" if f.kind == "violation" else "说明"

@@ -56,6 +56,7 @@ class Citation(BaseModel):
     article: str
     gist_zh: str
     source: str
+    effective_from: str | None = None
 
 
 class AppFinding(BaseModel):
@@ -96,6 +97,7 @@ def judge_app(facts: Mapping[str, bool], law: LawBase | None = None) -> list[App
                     article=p.article,
                     gist_zh=p.gist_zh,
                     source=p.source,
+                    effective_from=p.effective_from.isoformat() if p.effective_from else None,
                 )
             )
         used = [f for f in (*rule.when.all, *rule.when.any) if facts.get(f, False)]
