@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from txlguard.detect.lexicon import LexiconError
-from txlguard.detect.policy import POLICY_RECOGNIZERS, PolicyInput, default_policy_scanner
+from txlguard.detect.policy import POLICY_RECOGNIZERS, PolicyInput, default_policy_scanner, split_passages
 from txlguard.detect.policy.document import html_to_text, read_document
 from txlguard.detect.policy.lexicon import PolicyLexicon, PolicyLexiconFile, data_dir, shared_terms
 from txlguard.law import default_law_base
@@ -96,6 +96,17 @@ def test_each_line_is_a_passage() -> None:
     # "如您拒绝授权，将无法借款" only makes forced consent with a permission in the same passage.
     assert "forced_consent" not in labels_of("本协议由双方签署。\n如您拒绝，将无法借款。")
     assert "forced_consent" in labels_of("如您拒绝授权通讯录权限，将无法借款。")
+
+
+def test_an_overlong_line_is_read_in_runs_of_sentences() -> None:
+    filler = "借款人应当按照合同约定按时足额还款。" * 40
+    text = f"{filler}如您拒绝，将无法借款。{filler}我们会申请通讯录权限。"
+    passages = split_passages(text)
+    assert len(passages) > 2 and all(len(p.text) <= 400 for p in passages)
+    assert all(text[p.start : p.end] == p.text for p in passages)
+    # the refusal and the permission are far apart: no forced consent
+    assert "forced_consent" not in labels_of(text)
+    assert "collects_contacts" in labels_of(text)
 
 
 def test_html_is_reduced_to_visible_text() -> None:

@@ -21,6 +21,10 @@ from txlguard.taxonomy import PolicyLabel
 
 _ORDER = {label.value: i for i, label in enumerate(PolicyLabel)}
 _PASSAGE = re.compile(r"[^\r\n]+")
+_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
+#: A line longer than this (a policy pasted or exported without paragraph breaks) is read as runs of
+#: whole sentences of at most this length, so that a passage-wide condition ("…撤回") stays local.
+MAX_PASSAGE_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -33,15 +37,32 @@ class Passage:
 
 
 def split_passages(text: str) -> list[Passage]:
-    """Non-blank lines, stripped, with their offsets in ``text``."""
+    """Non-blank lines, stripped, with their offsets in ``text``; overlong lines in sentence runs."""
     out: list[Passage] = []
     for m in _PASSAGE.finditer(text):
         line = m.group()
         stripped = line.strip()
-        if stripped:
-            start = m.start() + (len(line) - len(line.lstrip()))
+        if not stripped:
+            continue
+        start = m.start() + (len(line) - len(line.lstrip()))
+        if len(stripped) <= MAX_PASSAGE_CHARS:
             out.append(Passage(start, start + len(stripped), stripped))
+            continue
+        run_start = run_end = 0
+        for sentence in _SENTENCE.finditer(stripped):
+            if sentence.end() - run_start > MAX_PASSAGE_CHARS and run_end > run_start:
+                out += _piece(stripped, start, run_start, run_end)
+                run_start = run_end
+            run_end = sentence.end()
+        out += _piece(stripped, start, run_start, len(stripped))
     return out
+
+
+def _piece(line: str, offset: int, start: int, end: int) -> list[Passage]:
+    chunk = line[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    body = chunk.strip()
+    return [Passage(offset + start + lead, offset + start + lead + len(body), body)] if body else []
 
 
 class PolicyScanner:
