@@ -8,11 +8,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from txlguard.cli_common import EXIT_FINDINGS, fail, out
+
+if TYPE_CHECKING:  # imported when a command runs, so that `txlguard --help` stays quick
+    from txlguard.detect.policy import PolicyInput
+    from txlguard.detect.policy.document import PolicyDocument
 
 MAX_PASSAGE_CHARS = 1_000_000
 
@@ -45,7 +49,7 @@ def _read_bytes(source: str, what: str) -> bytes:
         fail(f"无法读取{what}文件 {source}：{exc.strerror}")
 
 
-def _read_document(source: str, role_zh: str) -> object:
+def _read_document(source: str, role_zh: str) -> PolicyDocument:
     from txlguard.detect.policy.document import DocumentError, read_document
 
     try:
@@ -85,7 +89,6 @@ def app(
         render_html,
         render_text,
     )
-    from txlguard.detect.policy.document import PolicyDocument
 
     if apk is None and policy is None and agreement is None:
         fail("请给出 APK 文件，或用 --policy / --agreement 给出隐私政策、借款协议")
@@ -94,9 +97,7 @@ def app(
     documents = []
     for source, role, role_zh in ((policy, "policy", "隐私政策"), (agreement, "agreement", "借款协议")):
         if source is not None:
-            document = _read_document(source, role_zh)
-            assert isinstance(document, PolicyDocument)
-            documents.append(audit_document(document, role))
+            documents.append(audit_document(_read_document(source, role_zh), role))
     facts = None
     if apk is not None:
         limits = ApkLimits(
@@ -116,7 +117,10 @@ def app(
     else:
         rendered = render_text(audit) + "\n"
     if output is not None:
-        output.write_text(rendered, encoding="utf-8")
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            fail(f"无法写入 {output}：{exc.strerror}")
         out.print(f"已写入 {output}", highlight=False)
     else:
         sys.stdout.write(rendered)
@@ -124,7 +128,7 @@ def app(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _policy_inputs(data: bytes, name: str) -> list[object]:
+def _policy_inputs(data: bytes, name: str) -> list[PolicyInput]:
     """JSONL lines ``{"id", "text"}``; any other text (a policy as HTML or text) is split into
     passages with ids p1, p2, … whose offsets index the passage."""
     from pydantic import ValidationError
@@ -144,7 +148,7 @@ def _policy_inputs(data: bytes, name: str) -> list[object]:
         except DocumentError as exc:
             fail(str(exc))
         return [PolicyInput(id=f"p{i}", text=p.text) for i, p in enumerate(split_passages(document.text), 1)]
-    items: list[object] = []
+    items: list[PolicyInput] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -158,7 +162,7 @@ def _policy_inputs(data: bytes, name: str) -> list[object]:
             fail(f"第{number}行缺少文本字段 text（应为字符串）")
         if len(raw["text"]) > MAX_PASSAGE_CHARS:
             fail(f"第{number}行的文本超过 {MAX_PASSAGE_CHARS} 个字符，请拆分后再检查")
-        raw["id"] = str(raw.get("id", number))
+        raw["id"] = str(raw["id"] if raw.get("id") is not None else number)
         try:
             items.append(PolicyInput.model_validate(raw))
         except ValidationError as exc:
@@ -173,13 +177,9 @@ def policy(
     fmt: Annotated[PolicyFormat, typer.Option("--format")] = PolicyFormat.jsonl,
 ) -> None:
     """标注隐私政策、借款协议段落（TAXONOMY §4），按 DESIGN.md 的格式逐行输出标签和位置。"""
-    from txlguard.detect.policy import PolicyInput, default_policy_scanner
+    from txlguard.detect.policy import default_policy_scanner
 
-    items = [
-        i
-        for i in _policy_inputs(_read_bytes(source, "政策"), source if source != "-" else "标准输入")
-        if isinstance(i, PolicyInput)
-    ]
+    items = _policy_inputs(_read_bytes(source, "政策"), source if source != "-" else "标准输入")
     results = default_policy_scanner().scan_batch(items)
     if fmt is PolicyFormat.json:
         sys.stdout.write(json.dumps([r.public() for r in results], ensure_ascii=False, indent=2) + "\n")

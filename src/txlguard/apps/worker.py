@@ -25,7 +25,7 @@ _PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sms", re.compile(r"Landroid/provider/Telephony\$(Sms|Mms|MmsSms)|content://(sms|mms)")),
 )
 _QUERY = re.compile(
-    r"Landroid/content/(ContentResolver|ContentProviderClient);->query\(|"
+    r"Landroid/content/(ContentResolver|ContentProviderClient);->query\(|Landroid/app/Activity;->managedQuery\(|"
     r"Landroid/(content|support/v4/content|x/loader/content)/CursorLoader;-><init>"
 )
 _URL = re.compile(r"https?://[^\s\"'<>]+")
