@@ -109,6 +109,7 @@ def test_app_text_report_cites_provisions_of_the_law_base(apks: Apks, tmp_path: 
     assert "https://risk.kuaijie.example/api/v2/contacts/upload" in text
     assert "同盾科技" in text
     assert "权利放弃条款" in text and "HTML" in text
+    assert "收集通讯录的目的：风控、反欺诈或信用评估" in text
     cited = _cited(text)
     assert {"necessary-pi-rule-2021", "pipl-29", "civil-code-497", "pipl-16"} <= cited
     law = default_law_base()

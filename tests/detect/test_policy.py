@@ -168,3 +168,12 @@ def test_eval_arithmetic() -> None:
     assert (by[cc].precision, by[cc].recall, by[cc].f1) == (1.0, 1.0, 1.0)
     assert (by[fc].tp, by[fc].support, by[fc].predicted, by[fc].f1) == (0, 1, 1, 0.0)
     assert report.macro_f1 == 0.5
+
+
+def test_purposes_given_for_collection() -> None:
+    from txlguard.detect.policy.purposes import find_purposes
+
+    text = "為評估您的還款能力並在您逾期時聯繫您的親友，我們將讀取您的通訊錄。"
+    found = find_purposes(text, 10)
+    assert [p.purpose for p in found] == ["risk_control", "collection"]
+    assert all(text[p.start - 10 : p.end - 10] == p.quote for p in found)

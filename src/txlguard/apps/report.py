@@ -12,6 +12,7 @@ from txlguard.apps.models import ApkFacts
 from txlguard.detect.models import Detection
 from txlguard.detect.policy import default_policy_scanner, split_passages
 from txlguard.detect.policy.document import PolicyDocument
+from txlguard.detect.policy.purposes import PurposeStatement, find_purposes
 from txlguard.ingest.readers.base import human_size
 from txlguard.reason.app_rules import AppFinding, judge_app
 from txlguard.taxonomy import PolicyLabel
@@ -37,6 +38,9 @@ class DocumentAudit(BaseModel):
     passages: int
     labels: list[str]
     detections: list[Detection]
+    purposes: list[PurposeStatement] = Field(
+        default_factory=list, description="purposes given in the passages that state collection of contacts"
+    )
 
 
 class AppAudit(BaseModel):
@@ -56,10 +60,13 @@ def audit_document(document: PolicyDocument, role: str) -> DocumentAudit:
     """Label every passage of a document; offsets index the document's (extracted) text."""
     scanner = default_policy_scanner()
     detections: list[Detection] = []
+    purposes: list[PurposeStatement] = []
     passages = split_passages(document.text)
     for passage in passages:
         found, _ = scanner.scan_passage(passage.text, passage.start)
         detections += found
+        if any(d.label == "collects_contacts" for d in found):
+            purposes += find_purposes(passage.text, passage.start)
     order = [label.value for label in PolicyLabel]
     labels = sorted({d.label for d in detections}, key=order.index)
     return DocumentAudit(
@@ -71,6 +78,7 @@ def audit_document(document: PolicyDocument, role: str) -> DocumentAudit:
         passages=len(passages),
         labels=labels,
         detections=detections,
+        purposes=purposes,
     )
 
 
@@ -154,6 +162,9 @@ def render_text(audit: AppAudit) -> str:
             lines.append("- 未发现相关条款")
         for det in d.detections:
             lines.append(f"- [{POLICY_LABEL_ZH[det.label]}] {det.start}–{det.end}「{det.quote}」")
+        given = list(dict.fromkeys(p.zh for p in d.purposes))
+        if given:
+            lines.append(f"- 收集通讯录的目的：{'、'.join(given)}")
     lines += ["", "## 结论"]
     if audit.violations:
         lines.append(f"发现 {len(audit.violations)} 个问题。")
