@@ -38,7 +38,7 @@ class SharedWithCollectorsRecognizer(PolicyRecognizer):
 class RightsWaiverRecognizer(PolicyRecognizer):
     """A clause by which the borrower 'agrees' that contacting or telling relatives, friends or the
     employer is no infringement, or waives claims over it — void under the Civil Code's rules on
-    standard terms (civil-code-497, civil-code-506)."""
+    standard terms (arts. 497 and 506)."""
 
     label = "rights_waiver"
 
