@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from txlguard.app_cli import app as app_command
+from txlguard.app_cli import policy
 from txlguard.audit_cli import audit
 from txlguard.case_cli import case_app
 from txlguard.cli_common import EXIT_FINDINGS, FailOn, Format, fail, fails_on, out, show_markdown
@@ -32,6 +34,8 @@ app.add_typer(case_app, name="case")
 app.add_typer(keys_app, name="keys")
 app.command("serve")(serve)
 app.command("audit")(audit)
+app.command("app")(app_command)
+app.command("policy")(policy)
 
 
 def read_input(source: str, what: str) -> bytes:

@@ -1,0 +1,184 @@
+"""The part of the APK analysis that runs androguard, in a child process (see :mod:`.analyze`).
+
+``python -m txlguard.apps.worker APK`` prints one JSON object (:class:`ApkFacts` less the file
+facts the parent adds) on stdout. It runs apart from the parent so that a hostile or huge APK
+that makes androguard hang or swell is ended by the parent's timeout and memory limit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import deque
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+#: Provider references that read personal data: (data kind, pattern on an instruction's output).
+_PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("contacts", re.compile(r"Landroid/provider/ContactsContract[;$]|content://(com\.android\.)?contacts")),
+    ("call_log", re.compile(r"Landroid/provider/CallLog[;$]|content://call_log")),
+    ("sms", re.compile(r"Landroid/provider/Telephony\$(Sms|Mms|MmsSms)|content://(sms|mms)")),
+)
+_QUERY = re.compile(
+    r"Landroid/content/(ContentResolver|ContentProviderClient);->query\(|Landroid/app/Activity;->managedQuery\(|"
+    r"Landroid/(content|support/v4/content|x/loader/content)/CursorLoader;-><init>"
+)
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+#: How far along calls (either way) endpoints are looked for from a reading method.
+_CALL_DEPTH = 2
+
+
+@cache
+def _permission_table() -> dict[str, dict[str, Any]]:
+    path = resources.files("txlguard.apps") / "data" / "permissions.yaml"
+    table: dict[str, dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["permissions"]
+    return table
+
+
+@cache
+def _sdk_table() -> list[dict[str, str]]:
+    path = resources.files("txlguard.apps") / "data" / "sdks.yaml"
+    sdks: list[dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))["sdks"]
+    return sdks
+
+
+def _java_name(dalvik_class: str) -> str:
+    return dalvik_class[1:-1].replace("/", ".") if dalvik_class.startswith("L") else dalvik_class
+
+
+def _sdk_of(java_class: str) -> dict[str, str] | None:
+    return next((s for s in _sdk_table() if java_class.startswith(s["prefix"])), None)
+
+
+def analyse(path: str) -> dict[str, Any]:
+    """Manifest, permissions, contact/call-log/SMS reading code paths, their endpoints and SDKs."""
+    from loguru import logger
+
+    logger.remove()  # androguard logs every step at DEBUG to stderr
+    from androguard.misc import AnalyzeAPK  # type: ignore[import-untyped]
+
+    started = time.monotonic()
+    apk, _dex, dx = AnalyzeAPK(path)
+    table = _permission_table()
+    permissions = []
+    for name in sorted(set(apk.get_permissions())):
+        known = table.get(name, {})
+        permissions.append(
+            {
+                "name": name,
+                "group": known.get("group", "other"),
+                "zh": known.get("zh", ""),
+                "necessary": bool(known.get("necessary", True)),
+            }
+        )
+    methods = [m for m in dx.get_methods() if not m.is_external()]
+    strings: dict[Any, list[str]] = {}
+    readers: list[tuple[Any, str, list[str], bool]] = []
+    for ma in methods:
+        found: dict[str, list[str]] = {}
+        queries = False
+        urls: list[str] = []
+        for ins in ma.get_method().get_instructions():
+            out = ins.get_output()
+            name = ins.get_name()
+            if name.startswith("const-string"):
+                urls += _URL.findall(out)
+            if name.startswith(("sget", "const-string")):
+                for kind, pattern in _PROVIDERS:
+                    if pattern.search(out):
+                        found.setdefault(kind, []).append(f"{name} {out.split(',', 1)[-1].strip()}")
+            elif name.startswith("invoke") and _QUERY.search(out):
+                queries = True
+                for evidence in found.values():
+                    evidence.append(f"{name} {out.rsplit(',', 1)[-1].strip()}")
+        strings[ma] = urls
+        for kind, evidence in found.items():
+            readers.append((ma, kind, evidence, queries))
+    code_paths = []
+    for ma, kind, evidence, queries in readers:
+        endpoints = _endpoints(ma, strings)
+        java_class = _java_name(ma.get_method().get_class_name())
+        sdk = _sdk_of(java_class)
+        code_paths.append(
+            {
+                "data": kind,
+                "method": f"{ma.get_method().get_class_name()}->{ma.name}{ma.descriptor}",
+                "evidence": evidence,
+                "queries": queries,
+                "endpoints": endpoints,
+                "sdk": sdk["name"] if sdk else None,
+            }
+        )
+    counts: dict[str, int] = {}
+    for cls in dx.get_classes():
+        if cls.is_external():
+            continue
+        sdk = _sdk_of(_java_name(cls.name))
+        if sdk:
+            counts[sdk["prefix"]] = counts.get(sdk["prefix"], 0) + 1
+    reading = {c["sdk"] for c in code_paths if c["sdk"] and c["queries"]}
+    sdks = [
+        {
+            "prefix": s["prefix"],
+            "name": s["name"],
+            "kind": s["kind"],
+            "classes": counts[s["prefix"]],
+            "reads_contacts": s["name"] in reading,
+        }
+        for s in _sdk_table()
+        if s["prefix"] in counts
+    ]
+    return {
+        "package": apk.get_package() or "",
+        "version_name": apk.get_androidversion_name(),
+        "version_code": apk.get_androidversion_code(),
+        "app_name": _app_name(apk),
+        "permissions": permissions,
+        "has_code": bool(methods),
+        "code_paths": code_paths,
+        "sdks": sdks,
+        "seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _app_name(apk: Any) -> str | None:
+    try:
+        name = apk.get_app_name()
+    except Exception:  # a label in resources androguard cannot resolve
+        return None
+    return str(name) if name else None
+
+
+def _endpoints(start: Any, strings: dict[Any, list[str]]) -> list[str]:
+    """URLs in ``start`` and in the app methods within ``_CALL_DEPTH`` calls of it, either way."""
+    seen = {start}
+    queue = deque([(start, 0)])
+    urls: list[str] = []
+    while queue:
+        ma, depth = queue.popleft()
+        urls += strings.get(ma, [])
+        if depth == _CALL_DEPTH:
+            continue
+        neighbours = [m for _, m, _ in ma.get_xref_to()] + [m for _, m, _ in ma.get_xref_from()]
+        for other in neighbours:
+            if other not in seen and other in strings:
+                seen.add(other)
+                queue.append((other, depth + 1))
+    return list(dict.fromkeys(urls))
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print("usage: python -m txlguard.apps.worker APK", file=sys.stderr)
+        return 2
+    sys.stdout.write(json.dumps(analyse(sys.argv[1]), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

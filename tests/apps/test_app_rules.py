@@ -1,0 +1,59 @@
+"""The app-audit rules (reason/data/app_rules.yaml): every cited provision exists, conditions hold
+as written."""
+
+from __future__ import annotations
+
+import re
+
+from txlguard.law import default_law_base
+from txlguard.reason.app_rules import app_rules, judge_app
+from txlguard.taxonomy import PolicyLabel
+
+FACTS = {
+    "perm_contacts",
+    "perm_call_log",
+    "perm_sms",
+    "code_contacts",
+    "code_call_log",
+    "code_sms",
+    "code_upload",
+    "policy_given",
+    *(label.value for label in PolicyLabel),
+}
+
+
+def test_every_rule_cites_provisions_of_the_law_base_and_names_known_facts() -> None:
+    law = default_law_base()
+    for rule in app_rules():
+        assert rule.provisions, rule.id
+        for pid in rule.provisions:
+            assert law.has(pid), (rule.id, pid)
+        assert {*rule.when.all, *rule.when.any, *rule.when.none} <= FACTS, rule.id
+        # YAML folding leaves no space between two Chinese characters
+        assert not re.search(
+            r"[\u3000-\u9fff\uff00-\uffef]\s+[\u3000-\u9fff\uff00-\uffef]", rule.summary_zh
+        ), rule.id
+
+
+def _ids(**facts: bool) -> set[str]:
+    return {f.id for f in judge_app(facts)}
+
+
+def test_separate_consent_is_judged_only_with_a_policy() -> None:
+    assert "no-separate-consent" not in _ids(perm_contacts=True)
+    assert "no-separate-consent" in _ids(perm_contacts=True, policy_given=True)
+    found = _ids(
+        perm_contacts=True, policy_given=True, separate_consent_described=True, collects_contacts=True
+    )
+    assert "no-separate-consent" not in found and "separate-consent-described" in found
+    assert "permission-undisclosed" not in found
+
+
+def test_violations_come_before_notes() -> None:
+    findings = judge_app({"separate_consent_described": True, "rights_waiver": True, "policy_given": True})
+    assert [f.kind for f in findings] == ["violation", "note"]
+    assert findings[0].facts == ["rights_waiver"]
+
+
+def test_nothing_found_without_facts() -> None:
+    assert judge_app({}) == []

@@ -1,0 +1,134 @@
+"""A 100 MB, corrupt, bomb-like or slow APK ends with a clear Chinese error (exit 2), in bounded time
+and memory. Measured in a fresh interpreter so that the peak memory is that of one `txlguard app`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from txlguard.apps import ApkError, ApkLimits, check_apk
+
+from .conftest import Apks
+
+MB = 1024 * 1024
+
+_MEASURE = """
+import json, resource, sys, time
+from txlguard.cli import app
+started = time.monotonic()
+try:
+    result = app(sys.argv[1:], standalone_mode=False)  # returns the exit code of typer.Exit
+    code = result if isinstance(result, int) else 0
+except SystemExit as exc:
+    code = exc.code or 0
+except Exception as exc:  # typer raises click's Exit as an exception in non-standalone mode
+    code = getattr(exc, "exit_code", 1)
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write("\\nMEASURE " + json.dumps({"code": code, "seconds": time.monotonic() - started, "peak_mb": peak / 1024}))
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    seconds: float
+    peak_mb: float
+    stderr: str
+
+
+def run_app(*args: str) -> Run:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, "app", *args], capture_output=True, text=True, timeout=300, env=env
+    )
+    head, _, tail = done.stderr.rpartition("\nMEASURE ")
+    m = json.loads(tail)
+    return Run(m["code"], m["seconds"], m["peak_mb"], head)
+
+
+@pytest.fixture(scope="module")
+def sparse_100mb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "huge.apk"
+    with path.open("wb") as handle:
+        handle.truncate(100 * MB)  # sparse: 100 MB of zeros, no disk blocks
+    return path
+
+
+def test_100mb_file_over_the_limit_is_refused_at_once(sparse_100mb: Path) -> None:
+    run = run_app(str(sparse_100mb))  # the default limit is 64 MB
+    assert run.code == 2
+    assert "超过上限 64.0 MB" in run.stderr and "--max-size" in run.stderr
+    assert run.seconds < 2 and run.peak_mb < 400
+
+
+def test_100mb_of_zeros_within_the_limit_is_no_zip(sparse_100mb: Path) -> None:
+    run = run_app(str(sparse_100mb), "--max-size", "200")
+    assert run.code == 2
+    assert "不是有效的 APK" in run.stderr
+    assert run.seconds < 5 and run.peak_mb < 400
+
+
+def test_100mb_zip_with_a_broken_manifest_ends_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    path = tmp_path / "blob.apk"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("AndroidManifest.xml", b"\x03\x00\x08\x00" + os.urandom(2000))
+        archive.writestr("assets/blob.bin", os.urandom(100 * MB))
+    run = run_app(str(path), "--max-size", "200", "--timeout", "120", "--memory", "2048")
+    assert run.code == 2
+    assert "无法解析" in run.stderr or "超过" in run.stderr
+    assert run.seconds < 120 and run.peak_mb < 1024
+
+
+def test_truncated_apk_is_reported_as_corrupt(apks: Apks, tmp_path: Path) -> None:
+    data = apks.contacts_code.read_bytes()
+    path = tmp_path / "truncated.apk"
+    path.write_bytes(data[: len(data) // 2])
+    run = run_app(str(path))
+    assert run.code == 2 and "ZIP 结构损坏" in run.stderr
+    assert run.seconds < 5
+
+
+def test_random_bytes_and_a_zip_without_manifest(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.apk"
+    noise.write_bytes(os.urandom(4096))
+    with pytest.raises(ApkError, match="不是有效的 APK"):
+        check_apk(noise, ApkLimits())
+    plain = tmp_path / "plain.apk"
+    with zipfile.ZipFile(plain, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(ApkError, match=r"AndroidManifest\.xml"):
+        check_apk(plain, ApkLimits())
+    empty = tmp_path / "empty.apk"
+    empty.write_bytes(b"")
+    with pytest.raises(ApkError, match="空文件"):
+        check_apk(empty, ApkLimits())
+
+
+def test_zip_bomb_is_refused_from_the_central_directory(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.apk"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("AndroidManifest.xml", b"x")
+        archive.writestr("classes.dex", bytes(64 * MB))
+    assert path.stat().st_size < MB
+    with pytest.raises(ApkError, match="压缩炸弹"):
+        check_apk(path, ApkLimits())
+    with pytest.raises(ApkError, match="压缩炸弹"):
+        check_apk(path, ApkLimits(max_uncompressed=32 * MB, max_ratio=10_000))
+
+
+def test_analysis_past_its_timeout_is_stopped(apks: Apks) -> None:
+    run = run_app(str(apks.contacts_code), "--timeout", "0.2")
+    assert run.code == 2 and "超过 0.2 秒" in run.stderr
+    assert run.seconds < 5
+
+
+def test_analysis_past_its_memory_limit_is_stopped(apks: Apks) -> None:
+    run = run_app(str(apks.contacts_code), "--memory", "64")
+    assert run.code == 2 and "内存超过上限 64 MB" in run.stderr
