@@ -129,45 +129,34 @@ def app(
 
 
 def _policy_inputs(data: bytes, name: str) -> list[PolicyInput]:
-    """JSONL lines ``{"id", "text"}``; any other text (a policy as HTML or text) is split into
-    passages with ids p1, p2, … whose offsets index the passage."""
-    from pydantic import ValidationError
-
+    """JSONL lines ``{"id", "text"}`` when the first non-blank line is a JSON object (whatever the
+    text holds, HTML included); any other text (a policy as HTML or text) is split into passages
+    with ids p1, p2, … whose offsets index the passage."""
     from txlguard.detect.policy import PolicyInput, split_passages
-    from txlguard.detect.policy.document import DocumentError, looks_like_html, read_document
+    from txlguard.detect.policy.document import DocumentError, read_document
     from txlguard.ingest.decoding import DecodingError, decode_bytes
+    from txlguard.ingest.jsonl import JsonlError, first_line, is_object_line, parse_object, read_jsonl
 
     try:
         text, _ = decode_bytes(data, name)
     except DecodingError as exc:
         fail(str(exc))
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if not first.lstrip().startswith("{") or looks_like_html(text):
+    first = first_line(text)
+    if first is not None and first[1].startswith(("{", "[")) and not is_object_line(first[1]):
+        try:
+            parse_object(first[1], first[0])
+        except JsonlError as exc:
+            fail(f'{exc}；按 JSONL 读取时每行应为 {{"id": …, "text": …}}')
+    if first is None or not first[1].startswith("{"):
         try:
             document = read_document(data, name)
         except DocumentError as exc:
             fail(str(exc))
         return [PolicyInput(id=f"p{i}", text=p.text) for i, p in enumerate(split_passages(document.text), 1)]
-    items: list[PolicyInput] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            fail(f"第{number}行不是有效的 JSON：{exc.msg}")
-        if not isinstance(raw, dict):
-            fail(f"第{number}行应为 JSON 对象")
-        if not isinstance(raw.get("text"), str):
-            fail(f"第{number}行缺少文本字段 text（应为字符串）")
-        if len(raw["text"]) > MAX_PASSAGE_CHARS:
-            fail(f"第{number}行的文本超过 {MAX_PASSAGE_CHARS} 个字符，请拆分后再检查")
-        raw["id"] = str(raw["id"] if raw.get("id") is not None else number)
-        try:
-            items.append(PolicyInput.model_validate(raw))
-        except ValidationError as exc:
-            fail(f"第{number}行取值无效：{exc.errors()[0]['msg']}")
-    return items
+    try:
+        return [PolicyInput(id=raw["id"], text=raw["text"]) for _, raw in read_jsonl(text, MAX_PASSAGE_CHARS)]
+    except JsonlError as exc:
+        fail(str(exc))
 
 
 def policy(

@@ -77,6 +77,33 @@ def test_policy_rejects_malformed_lines_in_chinese(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "找不到" in missing.stderr
 
 
+def test_policy_jsonl_with_html_in_the_text_stays_jsonl(tmp_path: Path) -> None:
+    text = "<p>我们会读取并上传您的通讯录。</p>"
+    path = tmp_path / "in.jsonl"
+    path.write_text(_jsonl([{"id": "a1", "text": text}, {"id": 2, "text": f"前言\u2028{COLLECT}"}]), "utf-8")
+    result = runner.invoke(app, ["policy", str(path)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a1", "2"]
+    assert out[0]["labels"] == out[1]["labels"] == ["collects_contacts"]
+    for o, source in zip(out, [text, f"前言\u2028{COLLECT}"], strict=True):
+        assert all(source[d["start"] : d["end"]] == d["quote"] for d in o["detections"])
+
+
+def test_policy_first_line_like_json_but_not_an_object_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    for content, message in [
+        ('[{"id": "1", "text": "x"}]\n', "第1行应为 JSON 对象（{...}），而不是数组"),
+        ("\n{本政策}适用于快捷借App。\n" + COLLECT, "第2行不是有效的 JSON（第2列附近）"),
+        ('{"id": 1.5, "text": "x"}\n', "第1行的 id 应为字符串或整数"),
+    ]:
+        path.write_text(content, encoding="utf-8")
+        result = runner.invoke(app, ["policy", str(path)])
+        assert result.exit_code == 2, result.output
+        assert message in result.stderr and result.stdout == ""
+        assert "Expecting" not in result.stderr
+
+
 def test_policy_splits_a_whole_html_document(tmp_path: Path) -> None:
     path = tmp_path / "policy.html"
     path.write_bytes(POLICY_HTML.encode("gbk"))

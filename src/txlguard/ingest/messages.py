@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 
 from txlguard.detect.models import MessageInput
 from txlguard.ingest.decoding import decode_bytes
+from txlguard.ingest.jsonl import JsonlError, first_line, read_jsonl
 
 MAX_MESSAGE_CHARS = 1_000_000
 
@@ -38,32 +38,23 @@ def _detect_format(text: str, name: str) -> str:
         return "csv"
     if lowered.endswith((".txt", ".text")):
         return "text"
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return "jsonl" if first.lstrip().startswith("{") else "text"
+    first = first_line(text)
+    return "jsonl" if first is not None and first[1].startswith("{") else "text"
 
 
 def _jsonl(text: str) -> Iterator[MessageInput]:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise MessageFileError(f"第{number}行不是有效的 JSON：{exc.msg}") from exc
-        if not isinstance(raw, dict):
-            raise MessageFileError(f"第{number}行应为 JSON 对象")
-        if "text" not in raw or not isinstance(raw["text"], str):
-            raise MessageFileError(f"第{number}行缺少文本字段 text")
-        raw.setdefault("id", str(number))
-        raw["id"] = str(raw["id"])
-        try:
-            yield MessageInput.model_validate(raw)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise MessageFileError(
-                f"第{number}行字段 {field} 取值无效（recipient 只能是 borrower、contact 或 unknown）"
-            ) from exc
+    try:
+        for number, raw in read_jsonl(text):
+            try:
+                yield MessageInput.model_validate(raw)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                field = ".".join(str(p) for p in err["loc"])
+                raise MessageFileError(
+                    f"第{number}行字段 {field} 取值无效（recipient 只能是 borrower、contact 或 unknown）"
+                ) from exc
+    except JsonlError as exc:
+        raise MessageFileError(str(exc)) from exc
 
 
 def _csv(text: str) -> Iterator[MessageInput]:
