@@ -22,6 +22,8 @@ from txlguard.taxonomy import PolicyLabel
 _ORDER = {label.value: i for i, label in enumerate(PolicyLabel)}
 _PASSAGE = re.compile(r"[^\r\n]+")
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
+#: Where a sentence longer than a passage may be cut: after a comma or a space.
+_CLAUSE = re.compile(r"[^，,、\s]*[，,、\s]*")
 #: A line longer than this (a policy pasted or exported without paragraph breaks) is read as runs of
 #: whole sentences of at most this length, so that a passage-wide condition ("…撤回") stays local.
 MAX_PASSAGE_CHARS = 400
@@ -49,13 +51,31 @@ def split_passages(text: str) -> list[Passage]:
             out.append(Passage(start, start + len(stripped), stripped))
             continue
         run_start = run_end = 0
-        for sentence in _SENTENCE.finditer(stripped):
-            if sentence.end() - run_start > MAX_PASSAGE_CHARS and run_end > run_start:
+        for unit_end in _unit_ends(stripped):
+            if unit_end - run_start > MAX_PASSAGE_CHARS and run_end > run_start:
                 out += _piece(stripped, start, run_start, run_end)
                 run_start = run_end
-            run_end = sentence.end()
+            run_end = unit_end
         out += _piece(stripped, start, run_start, len(stripped))
     return out
+
+
+def _unit_ends(line: str) -> list[int]:
+    """Where the sentences of an overlong line end; a sentence itself longer than a passage (no 。！？；
+    for hundreds of characters) is cut after commas or spaces, and a clause longer than that every
+    ``MAX_PASSAGE_CHARS`` characters — so no passage outgrows the bound that keeps scanning linear."""
+    ends: list[int] = []
+    for sentence in _SENTENCE.finditer(line):
+        if sentence.end() == sentence.start():
+            continue
+        if sentence.end() - sentence.start() <= MAX_PASSAGE_CHARS:
+            ends.append(sentence.end())
+            continue
+        for clause in _CLAUSE.finditer(line, sentence.start(), sentence.end()):
+            ends += range(clause.start() + MAX_PASSAGE_CHARS, clause.end(), MAX_PASSAGE_CHARS)
+            if clause.end() > clause.start():
+                ends.append(clause.end())
+    return ends
 
 
 def _piece(line: str, offset: int, start: int, end: int) -> list[Passage]:
