@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -58,10 +59,18 @@ def _read_document(source: str, role_zh: str) -> PolicyDocument:
         fail(str(exc))
 
 
+def _positive(value: float, option: str) -> float:
+    """A finite number above 0 (Typer lets nan and inf through a float option)."""
+    if not math.isfinite(value) or value <= 0:
+        fail(f"{option} 必须是大于 0 的有限数值，而不是 {value}")
+    return value
+
+
 def _megabytes(value: float, option: str) -> int:
-    if value <= 0:
-        fail(f"{option} 必须大于 0")
-    return int(value * 1024 * 1024)
+    size = _positive(value, option) * 1024 * 1024
+    if not math.isfinite(size):
+        fail(f"{option} 过大：{value}")
+    return int(size)
 
 
 def app(
@@ -92,19 +101,18 @@ def app(
 
     if apk is None and policy is None and agreement is None:
         fail("请给出 APK 文件，或用 --policy / --agreement 给出隐私政策、借款协议")
-    if timeout <= 0:
-        fail("--timeout 必须大于 0")
+    timeout = _positive(timeout, "--timeout")
+    limits = ApkLimits(
+        max_bytes=_megabytes(max_size, "--max-size"),
+        timeout_seconds=timeout,
+        memory_bytes=_megabytes(memory, "--memory"),
+    )
     documents = []
     for source, role, role_zh in ((policy, "policy", "隐私政策"), (agreement, "agreement", "借款协议")):
         if source is not None:
             documents.append(audit_document(_read_document(source, role_zh), role))
     facts = None
     if apk is not None:
-        limits = ApkLimits(
-            max_bytes=_megabytes(max_size, "--max-size"),
-            timeout_seconds=timeout,
-            memory_bytes=_megabytes(memory, "--memory"),
-        )
         try:
             facts = analyse_apk(Path(apk), limits)
         except ApkError as exc:

@@ -216,3 +216,14 @@ def test_app_bad_input_exits_two_in_chinese(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     result = runner.invoke(app, ["app", "--policy", str(empty)])
     assert result.exit_code == 2 and "是空的" in result.stderr
+
+
+def test_app_limits_must_be_finite_and_positive(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(COLLECT, encoding="utf-8")
+    for option in ("--max-size", "--memory", "--timeout"):
+        for value in ("nan", "inf", "-inf", "0", "-1"):
+            result = runner.invoke(app, ["app", "--policy", str(policy), option, value])
+            assert result.exit_code == 2, (option, value, result.output)
+            assert f"{option} 必须是大于 0 的有限数值" in result.stderr
+            assert "Traceback" not in result.output
