@@ -48,7 +48,7 @@ def test_an_sdk_reading_the_call_log_is_identified(apks: Apks) -> None:
     assert len(calls) == 1 and calls[0].queries and calls[0].sdk == "同盾科技"
     assert calls[0].endpoints == []
     sdk = {s.prefix: s for s in facts.sdks}["cn.tongdun."]
-    assert sdk.reads_contacts and sdk.classes == 1
+    assert sdk.reads == ["call_log"] and sdk.classes == 1  # the call log, not the contacts
 
 
 def test_code_without_contacts_has_no_code_path(apks: Apks) -> None:
@@ -56,7 +56,7 @@ def test_code_without_contacts_has_no_code_path(apks: Apks) -> None:
     assert facts.has_code
     assert facts.code_paths == []
     assert [s.name for s in facts.sdks] == ["友盟+ 统计/推送"]
-    assert not facts.sdks[0].reads_contacts
+    assert facts.sdks[0].reads == []
     flags = app_facts(facts, [])
     assert not any(flags[k] for k in ("perm_contacts", "perm_call_log", "code_contacts", "code_upload"))
 

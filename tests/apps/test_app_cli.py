@@ -134,7 +134,8 @@ def test_app_text_report_cites_provisions_of_the_law_base(apks: Apks, tmp_path: 
     text = result.stdout
     assert "com.example.kuaijie" in text and "READ_CONTACTS" in text
     assert "https://risk.kuaijie.example/api/v2/contacts/upload" in text
-    assert "同盾科技" in text
+    assert "同盾科技（cn.tongdun.*，1 个类）——其代码读取通话记录" in text
+    assert "其代码读取通讯录" not in text  # the SDK queries the call log only
     assert "权利放弃条款" in text and "HTML" in text
     assert "收集通讯录的目的：风控、反欺诈或信用评估" in text
     cited = _cited(text)

@@ -57,3 +57,20 @@ def test_violations_come_before_notes() -> None:
 
 def test_nothing_found_without_facts() -> None:
     assert judge_app({}) == []
+
+
+def test_the_report_names_what_an_sdk_reads() -> None:
+    from txlguard.apps import ApkFacts, Sdk, build_audit, render_html, render_text
+
+    sdks = [
+        Sdk(prefix="cn.tongdun.", name="同盾科技", kind="风控", classes=3, reads=["call_log", "sms"]),
+        Sdk(prefix="com.a.", name="甲", kind="风控", classes=1, reads=["contacts", "call_log", "sms"]),
+        Sdk(prefix="com.umeng.", name="友盟", kind="统计", classes=2),
+    ]
+    apk = ApkFacts(file="a.apk", sha256="0" * 64, size=1, package="com.example", has_code=True, sdks=sdks)
+    audit = build_audit(apk, [])
+    text, page = render_text(audit), render_html(audit)
+    assert "同盾科技（cn.tongdun.*，3 个类）——其代码读取通话记录和短信" in text
+    assert "甲（com.a.*，1 个类）——其代码读取通讯录、通话记录和短信" in text
+    assert "友盟（com.umeng.*，2 个类）\n" in text + "\n"
+    assert "其代码读取通话记录和短信</span>" in page and page.count("其代码读取通讯录") == 1

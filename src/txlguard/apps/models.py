@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 DataKind = Literal["contacts", "call_log", "sms"]
+DATA_ZH: dict[str, str] = {"contacts": "通讯录", "call_log": "通话记录", "sms": "短信"}
 
 
 class Permission(BaseModel):
@@ -38,7 +39,9 @@ class Sdk(BaseModel):
     name: str
     kind: str
     classes: int
-    reads_contacts: bool = False
+    reads: list[DataKind] = Field(
+        default_factory=list, description="what its code queries: contacts, call_log, sms (in that order)"
+    )
 
 
 class ApkFacts(BaseModel):

@@ -3,12 +3,13 @@ rendered as text (terminal), JSON or a self-contained HTML page (Jinja2)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, Field
 
-from txlguard.apps.models import ApkFacts
+from txlguard.apps.models import DATA_ZH, ApkFacts
 from txlguard.detect.models import Detection
 from txlguard.detect.policy import default_policy_scanner, split_passages
 from txlguard.detect.policy.document import PolicyDocument
@@ -101,6 +102,12 @@ def build_audit(apk: ApkFacts | None, documents: list[DocumentAudit]) -> AppAudi
     return AppAudit(apk=apk, documents=documents, facts=facts, findings=judge_app(facts))
 
 
+def _kinds_zh(kinds: Sequence[str]) -> str:
+    """通讯录、通话记录和短信 — the data an SDK's code reads, as the report names it."""
+    names = [DATA_ZH[k] for k in kinds]
+    return "和".join(["、".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -111,7 +118,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(filesize=human_size)
-    env.globals.update(label_zh=POLICY_LABEL_ZH)
+    env.globals.update(label_zh=POLICY_LABEL_ZH, data_zh=DATA_ZH, kinds_zh=_kinds_zh)
     return env
 
 
@@ -143,7 +150,7 @@ def render_text(audit: AppAudit) -> str:
         elif not apk.code_paths:
             lines.append("- 未发现查询通讯录、通话记录或短信的代码")
         for c in apk.code_paths:
-            what = {"contacts": "通讯录", "call_log": "通话记录", "sms": "短信"}[c.data]
+            what = DATA_ZH[c.data]
             verb = "查询" if c.queries else "引用"
             lines.append(f"- {verb}{what}：{c.method}" + (f"（{c.sdk}）" if c.sdk else ""))
             for url in c.endpoints:
@@ -153,7 +160,7 @@ def render_text(audit: AppAudit) -> str:
             for s in apk.sdks:
                 lines.append(
                     f"- {s.name}（{s.prefix}*，{s.classes} 个类）"
-                    + ("——其代码读取通讯录" if s.reads_contacts else "")
+                    + (f"——其代码读取{_kinds_zh(s.reads)}" if s.reads else "")
                 )
     for d in audit.documents:
         role = "隐私政策" if d.role == "policy" else "借款协议"

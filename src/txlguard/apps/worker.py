@@ -121,14 +121,14 @@ def analyse(path: str) -> dict[str, Any]:
         sdk = _sdk_of(_java_name(cls.name))
         if sdk:
             counts[sdk["prefix"]] = counts.get(sdk["prefix"], 0) + 1
-    reading = {c["sdk"] for c in code_paths if c["sdk"] and c["queries"]}
+    reading = {(c["sdk"], c["data"]) for c in code_paths if c["sdk"] and c["queries"]}
     sdks = [
         {
             "prefix": s["prefix"],
             "name": s["name"],
             "kind": s["kind"],
             "classes": counts[s["prefix"]],
-            "reads_contacts": s["name"] in reading,
+            "reads": [kind for kind, _ in _PROVIDERS if (s["name"], kind) in reading],
         }
         for s in _sdk_table()
         if s["prefix"] in counts
