@@ -228,3 +228,22 @@ def test_app_limits_must_be_finite_and_positive(tmp_path: Path) -> None:
             assert result.exit_code == 2, (option, value, result.output)
             assert f"{option} 必须是大于 0 的有限数值" in result.stderr
             assert "Traceback" not in result.output
+
+
+def test_an_agreement_alone_is_not_the_privacy_policy(apks: Apks, tmp_path: Path) -> None:
+    agreement = tmp_path / "agreement.txt"
+    agreement.write_text(AGREEMENT, encoding="utf-8")
+    result = runner.invoke(
+        app, ["app", str(apks.contacts_manifest), "--agreement", str(agreement), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["facts"]["perm_contacts"] and not data["facts"]["policy_given"]
+    ids = {f["id"] for f in data["findings"]}
+    assert "agreement-rights-waiver-void" in ids
+    assert not ids & {"permission-undisclosed", "no-separate-consent"}
+    policy = tmp_path / "policy.txt"
+    policy.write_text("我们重视您的隐私。\n", encoding="utf-8")
+    args = ["app", str(apks.contacts_manifest), "--agreement", str(agreement), "--format", "json"]
+    with_policy = runner.invoke(app, [*args, "--policy", str(policy)])
+    assert "permission-undisclosed" in {f["id"] for f in json.loads(with_policy.stdout)["findings"]}

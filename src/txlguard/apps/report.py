@@ -91,7 +91,8 @@ def app_facts(apk: ApkFacts | None, documents: list[DocumentAudit]) -> dict[str,
             facts[f"perm_{group}"] = apk.requests(group)
             facts[f"code_{group}"] = apk.reads(group)
         facts["code_upload"] = any(c.endpoints and c.queries for c in apk.code_paths)
-    facts["policy_given"] = bool(documents)
+    # a loan agreement is no privacy policy: with an agreement alone, what "the policy" omits is unknown
+    facts["policy_given"] = any(d.role == "policy" for d in documents)
     for label in PolicyLabel:
         facts[label.value] = any(label.value in d.labels for d in documents)
     return facts
