@@ -24,6 +24,7 @@ class Apks:
         Path  # READ_CONTACTS…, code querying contacts (posting to a URL) and an SDK reading the call log
     )
     clean_code: Path  # INTERNET + CAMERA, code that reads no contacts, an analytics SDK class
+    url_only: Path  # READ_CONTACTS…, code counting contacts near a help-page URL, no network call
 
 
 def _tools() -> tuple[str, str]:
@@ -68,4 +69,5 @@ def apks(tmp_path_factory: pytest.TempPathFactory) -> Apks:
         plain_manifest=plain,
         contacts_code=_with_dex(smali, contacts, FIXTURES / "reader", root / "contacts_code.apk"),
         clean_code=_with_dex(smali, plain, FIXTURES / "clean", root / "clean_code.apk"),
+        url_only=_with_dex(smali, contacts, FIXTURES / "picker", root / "url_only.apk"),
     )

@@ -38,6 +38,8 @@ def test_code_querying_contacts_is_found_with_its_endpoint(apks: Apks) -> None:
     assert any("ContactsContract$CommonDataKinds$Phone;->CONTENT_URI" in e for e in path.evidence)
     assert any("ContentResolver;->query" in e for e in path.evidence)
     assert path.endpoints == ["https://risk.kuaijie.example/api/v2/contacts/upload"]
+    assert path.network == ["Ljava/net/URL;->openConnection()Ljava/net/URLConnection;"]
+    assert facts.uploads()
     assert path.sdk is None
     assert facts.reads("contacts")
 
@@ -73,3 +75,13 @@ def test_facts_are_json_round_trippable(apks: Apks, tmp_path: Path) -> None:
     facts = analyse_apk(apks.contacts_code)
     again = type(facts).model_validate_json(facts.model_dump_json())
     assert again == facts
+
+
+def test_a_url_without_a_network_call_is_no_upload(apks: Apks) -> None:
+    facts = analyse_apk(apks.url_only)
+    [path] = facts.code_paths
+    assert path.data == "contacts" and path.queries
+    assert path.endpoints == ["https://www.kuaijie.example/help/privacy.html"]
+    assert path.network == [] and not facts.uploads()
+    flags = app_facts(facts, [])
+    assert flags["code_endpoint"] and not flags["code_upload"]

@@ -247,3 +247,16 @@ def test_an_agreement_alone_is_not_the_privacy_policy(apks: Apks, tmp_path: Path
     args = ["app", str(apks.contacts_manifest), "--agreement", str(agreement), "--format", "json"]
     with_policy = runner.invoke(app, [*args, "--policy", str(policy)])
     assert "permission-undisclosed" in {f["id"] for f in json.loads(with_policy.stdout)["findings"]}
+
+
+def test_a_url_near_contact_reading_code_is_only_a_note(apks: Apks) -> None:
+    result = runner.invoke(app, ["app", str(apks.url_only), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = {f["id"]: f for f in json.loads(result.stdout)["findings"]}
+    assert "app-code-uploads-contacts" not in findings
+    assert findings["app-code-endpoint"]["kind"] == "note"
+    assert findings["app-code-endpoint"]["title_zh"] == "代码路径中出现网络地址"
+    assert "app-code-reads-contacts" in findings
+    text = runner.invoke(app, ["app", str(apks.url_only)]).stdout
+    assert "【说明】代码路径中出现网络地址" in text and "pipl-51" not in text
+    assert text.count("网络地址：https://www.kuaijie.example/help/privacy.html") == 1

@@ -29,6 +29,10 @@ class CodePath(BaseModel):
     endpoints: list[str] = Field(
         default_factory=list, description="URLs in the method, its callees and callers"
     )
+    network: list[str] = Field(
+        default_factory=list,
+        description="network calls (URL.openConnection, OkHttp, Retrofit, Volley…) in the same methods",
+    )
     sdk: str | None = Field(default=None, description="the third-party SDK whose package holds the method")
 
 
@@ -62,6 +66,10 @@ class ApkFacts(BaseModel):
 
     def requests(self, group: str) -> bool:
         return any(p.group == group for p in self.permissions)
+
+    def uploads(self) -> bool:
+        """A reading method reaches both a URL and a network call: the data is likely sent out."""
+        return any(c.queries and c.endpoints and c.network for c in self.code_paths)
 
     def reads(self, data: DataKind) -> bool:
         return any(c.data == data and c.queries for c in self.code_paths)

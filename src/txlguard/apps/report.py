@@ -9,7 +9,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, Field
 
-from txlguard.apps.models import DATA_ZH, ApkFacts
+from txlguard.apps.models import DATA_ZH, ApkFacts, CodePath
 from txlguard.detect.models import Detection
 from txlguard.detect.policy import default_policy_scanner, split_passages
 from txlguard.detect.policy.document import PolicyDocument
@@ -90,7 +90,8 @@ def app_facts(apk: ApkFacts | None, documents: list[DocumentAudit]) -> dict[str,
         for group in ("contacts", "call_log", "sms"):
             facts[f"perm_{group}"] = apk.requests(group)
             facts[f"code_{group}"] = apk.reads(group)
-        facts["code_upload"] = any(c.endpoints and c.queries for c in apk.code_paths)
+        facts["code_upload"] = apk.uploads()
+        facts["code_endpoint"] = any(c.endpoints and c.queries for c in apk.code_paths)
     # a loan agreement is no privacy policy: with an agreement alone, what "the policy" omits is unknown
     facts["policy_given"] = any(d.role == "policy" for d in documents)
     for label in PolicyLabel:
@@ -150,12 +151,18 @@ def render_text(audit: AppAudit) -> str:
             lines.append("- 安装包中没有可分析的代码（classes.dex）")
         elif not apk.code_paths:
             lines.append("- 未发现查询通讯录、通话记录或短信的代码")
+        # one method may read several kinds (contacts and call log): one entry, its URLs listed once
+        by_method: dict[tuple[str, bool], list[CodePath]] = {}
         for c in apk.code_paths:
-            what = DATA_ZH[c.data]
-            verb = "查询" if c.queries else "引用"
-            lines.append(f"- {verb}{what}：{c.method}" + (f"（{c.sdk}）" if c.sdk else ""))
-            for url in c.endpoints:
+            by_method.setdefault((c.method, c.queries), []).append(c)
+        for (method, queries), group in by_method.items():
+            what = _kinds_zh(list(dict.fromkeys(c.data for c in group)))
+            sdk = group[0].sdk
+            lines.append(f"- {'查询' if queries else '引用'}{what}：{method}" + (f"（{sdk}）" if sdk else ""))
+            for url in dict.fromkeys(u for c in group for u in c.endpoints):
                 lines.append(f"  网络地址：{url}")
+            for call in dict.fromkeys(n for c in group for n in c.network):
+                lines.append(f"  网络调用：{call}")
         if apk.sdks:
             lines += ["", "## 第三方 SDK"]
             for s in apk.sdks:

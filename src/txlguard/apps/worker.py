@@ -29,6 +29,15 @@ _QUERY = re.compile(
     r"Landroid/(content|support/v4/content|x/loader/content)/CursorLoader;-><init>"
 )
 _URL = re.compile(r"https?://[^\s\"'<>]+")
+#: Calls that send data over the network: java.net, OkHttp, Retrofit, Volley, Apache HttpClient,
+#: AsyncHttpClient, Ktor, Cronet. A URL string alone (a help page, an image) is no upload.
+_NETWORK = re.compile(
+    r"Ljava/net/URL;->open(Connection|Stream)\(|Ljava/net/(HttpURLConnection|URLConnection);->"
+    r"(connect|getOutputStream|getInputStream|getResponseCode)\(|Ljavax/net/ssl/HttpsURLConnection;->|"
+    r"Ljava/net/Socket;-><init>|Lokhttp3/(OkHttpClient|Call|WebSocket)[;$]|Lcom/squareup/okhttp/|"
+    r"Lretrofit2?/|Lcom/android/volley/|Lorg/apache/http/(client|impl/client)/|Lcom/loopj/android/http/|"
+    r"Lio/ktor/client/|Lorg/chromium/net/"
+)
 #: How far along calls (either way) endpoints are looked for from a reading method.
 _CALL_DEPTH = 2
 
@@ -78,11 +87,13 @@ def analyse(path: str) -> dict[str, Any]:
         )
     methods = [m for m in dx.get_methods() if not m.is_external()]
     strings: dict[Any, list[str]] = {}
+    calls: dict[Any, list[str]] = {}
     readers: list[tuple[Any, str, list[str], bool]] = []
     for ma in methods:
         found: dict[str, list[str]] = {}
         queries = False
         urls: list[str] = []
+        network: list[str] = []
         for ins in ma.get_method().get_instructions():
             out = ins.get_output()
             name = ins.get_name()
@@ -96,12 +107,15 @@ def analyse(path: str) -> dict[str, Any]:
                 queries = True
                 for evidence in found.values():
                     evidence.append(f"{name} {out.rsplit(',', 1)[-1].strip()}")
+            elif name.startswith("invoke") and _NETWORK.search(out):
+                network.append(out.rsplit(",", 1)[-1].strip())
         strings[ma] = urls
+        calls[ma] = network
         for kind, evidence in found.items():
             readers.append((ma, kind, evidence, queries))
     code_paths = []
     for ma, kind, evidence, queries in readers:
-        endpoints = _endpoints(ma, strings)
+        endpoints, network = _reach(ma, strings, calls)
         java_class = _java_name(ma.get_method().get_class_name())
         sdk = _sdk_of(java_class)
         code_paths.append(
@@ -111,6 +125,7 @@ def analyse(path: str) -> dict[str, Any]:
                 "evidence": evidence,
                 "queries": queries,
                 "endpoints": endpoints,
+                "network": network,
                 "sdk": sdk["name"] if sdk else None,
             }
         )
@@ -154,14 +169,19 @@ def _app_name(apk: Any) -> str | None:
     return str(name) if name else None
 
 
-def _endpoints(start: Any, strings: dict[Any, list[str]]) -> list[str]:
-    """URLs in ``start`` and in the app methods within ``_CALL_DEPTH`` calls of it, either way."""
+def _reach(
+    start: Any, strings: dict[Any, list[str]], calls: dict[Any, list[str]]
+) -> tuple[list[str], list[str]]:
+    """URLs and network calls in ``start`` and in the app methods within ``_CALL_DEPTH`` calls of
+    it, either way."""
     seen = {start}
     queue = deque([(start, 0)])
     urls: list[str] = []
+    network: list[str] = []
     while queue:
         ma, depth = queue.popleft()
         urls += strings.get(ma, [])
+        network += calls.get(ma, [])
         if depth == _CALL_DEPTH:
             continue
         neighbours = [m for _, m, _ in ma.get_xref_to()] + [m for _, m, _ in ma.get_xref_from()]
@@ -169,7 +189,7 @@ def _endpoints(start: Any, strings: dict[Any, list[str]]) -> list[str]:
             if other not in seen and other in strings:
                 seen.add(other)
                 queue.append((other, depth + 1))
-    return list(dict.fromkeys(urls))
+    return list(dict.fromkeys(urls)), list(dict.fromkeys(network))
 
 
 def main() -> int:
