@@ -75,3 +75,37 @@ def test_the_report_names_what_an_sdk_reads() -> None:
     assert "甲（com.a.*，1 个类）——其代码读取通讯录、通话记录和短信" in text
     assert "友盟（com.umeng.*，2 个类）\n" in text + "\n"
     assert "其代码读取通话记录和短信</span>" in page and page.count("其代码读取通讯录") == 1
+
+
+def test_sensitive_information_rules_cite_the_standard_and_mark_secondary_sources() -> None:
+    law = default_law_base()
+    findings = {
+        f.id: f
+        for f in judge_app(
+            {"code_contacts": True, "policy_given": True, "contacts_used_for_collection": True}
+        )
+    }
+    for rule in ("app-code-reads-contacts", "no-separate-consent"):
+        assert "gbt-35273-2020" in findings[rule].provisions
+    for finding in findings.values():
+        for cite in finding.citations:
+            reliability = law.provision(cite.id).reliability
+            assert cite.reliability == reliability
+            assert cite.caveat_zh == ("" if reliability == "primary" else "（二手来源，效力待核实）")
+    standard = next(c for c in findings["no-separate-consent"].citations if c.id == "gbt-35273-2020")
+    assert standard.caveat_zh == "（二手来源，效力待核实）"
+    # what only a secondary source says is reported as such, not stated as fact
+    assert "据二手资料" in findings["policy-contacts-for-collection"].summary_zh
+    assert "催收行业规范也禁止" not in findings["policy-contacts-for-collection"].summary_zh
+    assert "据二手引用" in findings["app-code-reads-contacts"].summary_zh
+
+
+def test_the_text_report_tags_secondary_sources() -> None:
+    from txlguard.apps import build_audit, render_html, render_text
+
+    audit = build_audit(None, [])
+    audit.findings = judge_app({"code_contacts": True})
+    text = render_text(audit)
+    assert "（gbt-35273-2020）（二手来源，效力待核实）" in text
+    assert "（pipl-28）\n" in text
+    assert "（二手来源，效力待核实）：" in render_html(audit)

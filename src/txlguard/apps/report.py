@@ -189,5 +189,5 @@ def render_text(audit: AppAudit) -> str:
         mark = "问题" if f.kind == "violation" else "说明"
         lines.append(f"- 【{mark}】{f.title_zh}：{f.summary_zh}")
         for cite in f.citations:
-            lines.append(f"  依据：{cite.name_zh} {cite.article}（{cite.id}）")
+            lines.append(f"  依据：{cite.name_zh} {cite.article}（{cite.id}）{cite.caveat_zh}")
     return "\n".join(lines)

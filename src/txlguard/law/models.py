@@ -91,6 +91,11 @@ class Provision(_Strict):
             return "secondary"
         return "unverified"
 
+    @property
+    def caveat_zh(self) -> str:
+        """What a report adds after a provision not read in an official text."""
+        return "" if self.reliability == "primary" else "（二手来源，效力待核实）"
+
     def in_force_on(self, day: date) -> bool:
         if self.effective_from and day < self.effective_from:
             return False

@@ -57,6 +57,8 @@ class Citation(BaseModel):
     gist_zh: str
     source: str
     effective_from: str | None = None
+    reliability: Literal["primary", "secondary", "unverified"] = "primary"
+    caveat_zh: str = Field(default="", description="（二手来源，效力待核实） unless read in an official text")
 
 
 class AppFinding(BaseModel):
@@ -98,6 +100,8 @@ def judge_app(facts: Mapping[str, bool], law: LawBase | None = None) -> list[App
                     gist_zh=p.gist_zh,
                     source=p.source,
                     effective_from=p.effective_from.isoformat() if p.effective_from else None,
+                    reliability=p.reliability,
+                    caveat_zh=p.caveat_zh,
                 )
             )
         used = [f for f in (*rule.when.all, *rule.when.any) if facts.get(f, False)]

@@ -14,8 +14,7 @@ TRUTH_ZH = {True: "是", False: "否", None: "未知"}
 def _provision_line(law: LawBase, pid: str) -> str:
     p = law.provision(pid)
     name = law.instruments[p.instrument].name_zh
-    tag = "" if p.reliability == "primary" else "（二手来源，效力待核实）"
-    return f"- **{name}{p.article}**（`{p.id}`）{tag}：{p.gist_zh}"
+    return f"- **{name}{p.article}**（`{p.id}`）{p.caveat_zh}：{p.gist_zh}"
 
 
 def _finding_block(law: LawBase, f: Finding) -> list[str]:
