@@ -109,3 +109,18 @@ def test_the_text_report_tags_secondary_sources() -> None:
     assert "（gbt-35273-2020）（二手来源，效力待核实）" in text
     assert "（pipl-28）\n" in text
     assert "（二手来源，效力待核实）：" in render_html(audit)
+
+
+def test_get_accounts_is_no_contacts_permission() -> None:
+    from txlguard.apps import ApkFacts, Permission
+    from txlguard.apps.report import app_facts
+    from txlguard.apps.worker import _permission_table
+
+    table = _permission_table()
+    assert table["android.permission.GET_ACCOUNTS"]["group"] == "accounts"
+    assert table["android.permission.READ_CONTACTS"]["group"] == "contacts"
+    accounts = Permission(name="android.permission.GET_ACCOUNTS", **table["android.permission.GET_ACCOUNTS"])
+    apk = ApkFacts(file="a.apk", sha256="0" * 64, size=1, package="com.example", permissions=[accounts])
+    facts = app_facts(apk, [])
+    assert not facts["perm_contacts"]
+    assert not {f.id for f in judge_app({**facts, "policy_given": True})}
