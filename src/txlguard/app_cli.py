@@ -83,7 +83,7 @@ def app(
     output: Annotated[Path | None, typer.Option("--out", help="写入文件而不是标准输出")] = None,
     max_size: Annotated[float, typer.Option("--max-size", help="APK 大小上限（MB）")] = 64.0,
     timeout: Annotated[float, typer.Option("--timeout", help="APK 分析时间上限（秒）")] = 300.0,
-    memory: Annotated[float, typer.Option("--memory", help="APK 分析内存上限（MB）")] = 4096.0,
+    memory: Annotated[float, typer.Option("--memory", help="APK 分析内存上限（MB）")] = 2048.0,
     fail_on: Annotated[
         AppFailOn, typer.Option("--fail-on", help="violation：发现问题时以退出码 1 结束")
     ] = AppFailOn.never,

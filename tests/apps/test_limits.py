@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +123,40 @@ def test_zip_bomb_is_refused_from_the_central_directory(tmp_path: Path) -> None:
         check_apk(path, ApkLimits())
     with pytest.raises(ApkError, match="压缩炸弹"):
         check_apk(path, ApkLimits(max_uncompressed=32 * MB, max_ratio=10_000))
+
+
+def _lying_bomb(path: Path, inflated: int, declared: int) -> Path:
+    """A deflated classes.dex of ``inflated`` zeros whose central-directory entry declares
+    ``declared`` bytes, so that every check of the directory passes."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("AndroidManifest.xml", b"\x03\x00\x08\x00" + bytes(100))
+        archive.writestr("classes.dex", bytes(inflated))
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"classes.dex", data.index(b"PK\x01\x02")) - 46  # its central-directory entry
+    assert data[entry : entry + 4] == b"PK\x01\x02"
+    struct.pack_into("<L", data, entry + 24, declared)  # uncompressed size
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("classes.dex").file_size == declared
+    return path
+
+
+def test_a_bomb_lying_in_its_central_directory_is_refused_quickly(tmp_path: Path) -> None:
+    path = _lying_bomb(tmp_path / "lying.apk", 256 * MB, 1000)
+    assert path.stat().st_size < MB
+    started = time.monotonic()
+    with pytest.raises(ApkError, match=r"classes\.dex 解压后超过其声明的大小.*疑似压缩炸弹"):
+        check_apk(path, ApkLimits())
+    assert time.monotonic() - started < 5  # stopped after 1000 bytes and one chunk, not 256 MB
+    run = run_app(str(path))
+    assert run.code == 2 and "疑似压缩炸弹" in run.stderr
+    assert run.seconds < 10 and run.peak_mb < 400
+    honest = _lying_bomb(tmp_path / "honest.apk", 300_000, 300_000)
+    check_apk(honest, ApkLimits())  # an entry as large as it says passes
+
+
+def test_the_default_memory_limit_is_2_gb() -> None:
+    assert ApkLimits().memory_bytes == 2048 * MB
 
 
 def test_analysis_past_its_timeout_is_stopped(apks: Apks) -> None:
