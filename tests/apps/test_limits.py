@@ -45,10 +45,15 @@ class Run:
     stderr: str
 
 
-def run_app(*args: str) -> Run:
+def run_app(*args: str, cwd: Path | None = None) -> Run:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, "app", *args], capture_output=True, text=True, timeout=300, env=env
+        [sys.executable, "-c", _MEASURE, "app", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=cwd,
     )
     head, _, tail = done.stderr.rpartition("\nMEASURE ")
     m = json.loads(tail)
@@ -167,4 +172,21 @@ def test_analysis_past_its_timeout_is_stopped(apks: Apks) -> None:
 
 def test_analysis_past_its_memory_limit_is_stopped(apks: Apks) -> None:
     run = run_app(str(apks.contacts_code), "--memory", "64")
-    assert run.code == 2 and "内存超过上限 64 MB" in run.stderr
+    # too little for the interpreter and androguard to load: said so, not called a corrupt file
+    assert run.code == 2 and "在内存上限 64 MB 内无法启动" in run.stderr and "--memory" in run.stderr
+    assert "损坏" not in run.stderr
+    tiny = run_app(str(apks.contacts_code), "--memory", "1")
+    assert tiny.code == 2 and "在内存上限 1 MB 内无法启动" in tiny.stderr
+
+
+def test_a_module_in_the_working_directory_is_not_imported_by_the_analysis(
+    apks: Apks, tmp_path: Path
+) -> None:
+    marker = tmp_path / "imported"
+    (tmp_path / "loguru.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nraise SystemExit('poisoned loguru')\n", encoding="utf-8"
+    )
+    (tmp_path / "androguard.py").write_text("raise SystemExit('poisoned androguard')\n", encoding="utf-8")
+    run = run_app(str(apks.contacts_code), "--format", "json", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert not marker.exists()

@@ -38,6 +38,9 @@ _NETWORK = re.compile(
     r"Lretrofit2?/|Lcom/android/volley/|Lorg/apache/http/(client|impl/client)/|Lcom/loopj/android/http/|"
     r"Lio/ktor/client/|Lorg/chromium/net/"
 )
+#: What the worker writes to stderr once its dependencies are imported: a failure before it is a
+#: failure to start (a memory limit too small), not a corrupt APK.
+READY = "txlguard-apk-worker-ready"
 #: How far along calls (either way) endpoints are looked for from a reading method.
 _CALL_DEPTH = 2
 
@@ -70,6 +73,9 @@ def analyse(path: str) -> dict[str, Any]:
 
     logger.remove()  # androguard logs every step at DEBUG to stderr
     from androguard.misc import AnalyzeAPK  # type: ignore[import-untyped]
+
+    sys.stderr.write(READY + "\n")
+    sys.stderr.flush()
 
     started = time.monotonic()
     apk, _dex, dx = AnalyzeAPK(path)
