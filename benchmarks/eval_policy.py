@@ -5,7 +5,7 @@ Usage::
     python benchmarks/eval_policy.py [FILE] [--split tuning|heldout|all] [--errors] [--json]
 
 FILE defaults to ``benchmarks/data/policy_passages.jsonl``: one passage a line,
-``{"id", "split", "text", "labels"}``, with ``split`` "tuning" (the lexicons were written and
+``{"id", "split", "text", "labels"}`` (and an optional ``note``), with ``split`` "tuning" (the lexicons were written and
 corrected against these) or "heldout" (never tuned on; scored to see how the rules generalise).
 For each split it prints per-label support, precision, recall and F1 and the macro-F1 over the
 six labels (a label with neither gold nor predicted passages is left out of the average).
