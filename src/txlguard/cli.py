@@ -6,7 +6,6 @@ import json
 import sys
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +15,16 @@ from txlguard.app_cli import app as app_command
 from txlguard.app_cli import policy
 from txlguard.audit_cli import audit
 from txlguard.case_cli import case_app
-from txlguard.cli_common import EXIT_FINDINGS, FailOn, Format, fail, fails_on, out, show_markdown
+from txlguard.cli_common import (
+    EXIT_FINDINGS,
+    FailOn,
+    Format,
+    fail,
+    fails_on,
+    out,
+    read_input,
+    show_markdown,
+)
 from txlguard.facts.structured import FactInputError, parse_fact_json
 from txlguard.ingest.decoding import DecodingError, decode_bytes
 from txlguard.keys_cli import keys_app, serve
@@ -36,21 +44,6 @@ app.command("serve")(serve)
 app.command("audit")(audit)
 app.command("app")(app_command)
 app.command("policy")(policy)
-
-
-def read_input(source: str, what: str) -> bytes:
-    """Bytes from a path or '-' (stdin), with a Chinese error for a missing or unreadable file."""
-    if source == "-":
-        return sys.stdin.buffer.read()
-    path = Path(source)
-    if not path.exists():
-        fail(f"找不到{what}文件：{source}")
-    if path.is_dir():
-        fail(f"{source} 是一个目录，请给出{what}文件")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        fail(f"无法读取{what}文件 {source}：{exc.strerror}")
 
 
 def read_text(source: str, what: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -34,6 +35,23 @@ def fail(message_zh: str) -> NoReturn:
     """Bad input: a Chinese message on stderr and exit code 2 (DESIGN.md)."""
     err.print(f"[bold red]错误：[/]{escape(message_zh)}", highlight=False)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def read_input(source: str, what: str) -> bytes:
+    """Bytes from a path or '-' (stdin), with a Chinese error for a missing or unreadable file."""
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    if not path.exists():
+        fail(f"找不到{what}文件：{source}")
+    if path.is_dir():
+        fail(f"{source} 是一个目录，请给出{what}文件")
+    if not path.is_file():
+        fail(f"{source} 不是普通文件，请给出{what}文件")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"无法读取{what}文件 {source}：{exc.strerror}")
 
 
 def show_markdown(document: str, fmt: Format) -> None:

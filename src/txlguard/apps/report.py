@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from pydantic import BaseModel, Field
 
 from txlguard.apps.models import DATA_ZH, ApkFacts, CodePath
@@ -16,6 +16,7 @@ from txlguard.detect.policy.document import PolicyDocument
 from txlguard.detect.policy.purposes import PurposeStatement, find_purposes
 from txlguard.ingest.readers.base import human_size
 from txlguard.reason.app_rules import AppFinding, judge_app
+from txlguard.report.render import template_environment
 from txlguard.taxonomy import PolicyLabel
 
 POLICY_LABEL_ZH = {
@@ -112,14 +113,7 @@ def _kinds_zh(kinds: Sequence[str]) -> str:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("txlguard.apps", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(filesize=human_size)
+    env = template_environment("txlguard.apps")
     env.globals.update(label_zh=POLICY_LABEL_ZH, data_zh=DATA_ZH, kinds_zh=_kinds_zh)
     return env
 

@@ -3,7 +3,6 @@ matched against the rules of ``data/app_rules.yaml``, each citing provisions of 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -13,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from txlguard.law import LawBase, default_law_base
+from txlguard.reason.rules import join_cjk_lines
 
 
 class When(BaseModel):
@@ -71,15 +71,11 @@ class AppFinding(BaseModel):
     facts: list[str] = Field(default_factory=list, description="the facts the finding rests on")
 
 
-#: YAML folds a long Chinese line with a space; Chinese needs none.
-_FOLD_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
-
-
 @cache
 def app_rules() -> tuple[AppRule, ...]:
     path = resources.files("txlguard.reason") / "data" / "app_rules.yaml"
     rules = AppRuleFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).rules
-    return tuple(r.model_copy(update={"summary_zh": _FOLD_SPACE.sub("", r.summary_zh)}) for r in rules)
+    return tuple(r.model_copy(update={"summary_zh": join_cjk_lines(r.summary_zh)}) for r in rules)
 
 
 def judge_app(facts: Mapping[str, bool], law: LawBase | None = None) -> list[AppFinding]:

@@ -36,16 +36,24 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-@cache
-def environment() -> Environment:
+def template_environment(package: str) -> Environment:
+    """The Jinja2 settings every report page shares (autoescaped, strict), for the templates of
+    ``package``: the case report here, the app audit in :mod:`txlguard.apps.report`."""
     env = Environment(
-        loader=PackageLoader("txlguard.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(localtime=localtime, data_uri=data_uri, filesize=human_size)
+    env.filters.update(filesize=human_size)
+    return env
+
+
+@cache
+def environment() -> Environment:
+    env = template_environment("txlguard.report")
+    env.filters.update(localtime=localtime, data_uri=data_uri)
     return env
 
 
