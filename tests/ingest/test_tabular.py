@@ -139,6 +139,10 @@ def test_json_array_and_broken_json() -> None:
         read_jsonl(b'{"text": "a"}\n{"text": \n', "b.jsonl")
     with pytest.raises(IngestError, match="第2行应为 JSON 对象"):
         read_jsonl(b'{"text": "a"}\n"a"\n', "c.jsonl")
+    # a raw U+2028 inside a string is valid JSON and no line break
+    text = "你再不还\u2028就曝光你"
+    _, items = read_jsonl((json.dumps({"text": text}, ensure_ascii=False) + "\n").encode(), "d.jsonl")
+    assert [c.text for c in items] == [text]
 
 
 def _parquet(table: pa.Table) -> bytes:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, Literal
 
+from txlguard.ingest.jsonl import JsonlError, jsonl_lines, parse_object
 from txlguard.ingest.models import Channel, Communication, Direction, Evidence, IngestError
 from txlguard.ingest.readers.base import (
     MAX_COMMUNICATIONS,
@@ -253,17 +254,12 @@ def _json_rows(text: str, name: str) -> tuple[list[dict[str, Any]], int]:
         return raw, 1
     rows: list[dict[str, Any]] = []
     first = 0
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, line in jsonl_lines(text):  # "\n" only: U+2028 may stand raw in a JSON string
         first = first or number
         try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"{name} 第{number}行不是有效的 JSON：{exc.msg}") from exc
-        if not isinstance(raw, dict):
-            raise IngestError(f"{name} 第{number}行应为 JSON 对象")
-        rows.append(raw)
+            rows.append(parse_object(line, number))
+        except JsonlError as exc:
+            raise IngestError(f"{name} {exc}") from exc
     return rows, first or 1
 
 
