@@ -102,13 +102,15 @@ def test_the_learned_tier_adds_a_label_the_rules_miss_with_span_and_citations() 
 
 def test_batches_and_single_scans_agree_with_the_learned_tier() -> None:
     scanner = Scanner(learned=tiny_tier("表姐", "insult"))
-    texts = ["你表姐知道了", "按时还款", "你表姐知道了", "你这个老赖，你表姐也是"]
+    # The fourth needs the full normaliser (spaced characters): scored on its normalised text.
+    texts = ["你表姐知道了", "按时还款", "你表姐知道了", "你 表 姐 知 道 了", "你这个老赖，你表姐也是"] * 3
     batch = scanner.scan_batch([MessageInput(id=str(i), text=t) for i, t in enumerate(texts)])
     for i, text in enumerate(texts):
         single = scanner.scan_text(text, msg_id=str(i))
         assert batch[i].model_dump() == single.model_dump()
-    assert [r.labels for r in batch] == [["insult"], [], ["insult"], ["insult"]]
-    assert batch[3].detections[0].recognizer != "learned"  # the rule found it first
+    assert [r.labels for r in batch[:5]] == [["insult"], [], ["insult"], ["insult"], ["insult"]]
+    assert batch[3].detections[0].quote == "你 表 姐 知 道 了"
+    assert batch[4].detections[0].recognizer != "learned"  # the rule found it first
 
 
 def test_no_learned_label_where_the_rules_read_it_as_reported() -> None:

@@ -219,6 +219,14 @@ class Scanner:
         earlier: dict[tuple[str, Recipient | None], ScanResult] | None = {} if self.reuse_identical else None
         learned = self.learned
         probabilities = self._learned_probabilities(texts, joined, seps) if learned else None
+        # Messages that needed the full normaliser are scored on their normalised text, together.
+        routed_rows: dict[int, np.ndarray[Any, Any]] = {}
+        if learned is not None and slow:
+            normal_texts = [normalized[i][0] for i in slow]
+            rows = self._learned_probabilities(
+                normal_texts, SEPARATOR.join(normal_texts), list(accumulate(map(_len_plus_one, normal_texts)))
+            )
+            routed_rows = dict(zip(slow, rows, strict=True))
         flagged = learned.over_threshold(probabilities) if learned and probabilities is not None else None
         for i, msg in enumerate(msgs):
             if (
@@ -236,7 +244,7 @@ class Scanner:
                     continue
             if i in normalized:
                 text, mapper = normalized[i]
-                result = self._confirm(msg, text, self._hits(text), mapper)
+                result = self._confirm(msg, text, self._hits(text), mapper, routed_rows.get(i))
             else:
                 text = texts[i]
                 found = hits.get(i, [])
