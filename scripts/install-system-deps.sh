@@ -2,10 +2,11 @@
 # Debian packages txlguard needs. Idempotent; runs as root (CI) or through sudo.
 #   install-system-deps.sh runtime   what `txlguard` itself needs (OCR, PDF reports with CJK fonts)
 #   install-system-deps.sh test      that, plus what the test suite uses (PostgreSQL, pdftotext, Chromium
-#                                    for the browser tests; Playwright drives it, never downloads one)
+#                                    for the browser tests; Playwright drives it, never downloads one;
+#                                    Java 17 for the Spark engine's tests)
 set -euo pipefail
 runtime=(fonts-noto-cjk libgl1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0)
-test_only=(postgresql poppler-utils chromium)
+test_only=(postgresql poppler-utils chromium openjdk-17-jre-headless)
 case "${1:-test}" in
   runtime) packages=("${runtime[@]}") ;;
   test) packages=("${runtime[@]}" "${test_only[@]}") ;;

@@ -314,10 +314,7 @@ def _finish(
             "chunk_size": chunk_size,
         },
     )
-    write_json(summary, directory / "summary.json")
-    html = directory / "summary.html"
-    html.with_suffix(".html.tmp").write_text(render_html(summary), encoding="utf-8")
-    html.with_suffix(".html.tmp").replace(html)
+    write_summary(directory, summary)
     return summary
 
 
@@ -325,23 +322,35 @@ def _write_rejects(parts: Sequence[Path], path: Path) -> None:
     """All rejects, one JSON object a line: file, row, id, reason (in chunk order)."""
     import pyarrow.parquet as pq
 
+    write_rejects_jsonl((row for part in parts for row in pq.read_table(part).to_pylist()), path)
+
+
+def write_rejects_jsonl(rows: Iterable[dict[str, Any]], path: Path) -> None:
+    """Reject rows (:data:`~txlguard.batch.chunk.REJECT_COLUMNS`) as ``rejects.jsonl``, atomically."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as f:
-        for part in parts:
-            for row in pq.read_table(part).to_pylist():
-                f.write(
-                    json.dumps(
-                        {
-                            "file": row["source_file"],
-                            "row": row["source_row"],
-                            "id": row["id"],
-                            "reason": row["reject_reason"],
-                        },
-                        ensure_ascii=False,
-                    )
-                    + "\n"
+        for row in rows:
+            f.write(
+                json.dumps(
+                    {
+                        "file": row["source_file"],
+                        "row": row["source_row"],
+                        "id": row["id"],
+                        "reason": row["reject_reason"],
+                    },
+                    ensure_ascii=False,
                 )
+                + "\n"
+            )
     os.replace(tmp, path)
+
+
+def write_summary(directory: Path, summary: dict[str, Any]) -> None:
+    """``summary.json`` and ``summary.html`` (each written whole, then renamed)."""
+    write_json(summary, directory / "summary.json")
+    html = directory / "summary.html"
+    html.with_suffix(".html.tmp").write_text(render_html(summary), encoding="utf-8")
+    html.with_suffix(".html.tmp").replace(html)
 
 
 class _Progress:

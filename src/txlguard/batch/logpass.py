@@ -135,20 +135,28 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return out
 
 
-def evaluate_bucket(path: str, config_json: str) -> list[dict[str, Any]]:
-    """All log findings of one bucket file (records of whole borrowers), borrower by borrower."""
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+def evaluate_frame(frame: Any, config_json: str) -> list[dict[str, Any]]:
+    """All log findings of a frame of whole borrowers' records (in input order), borrower by borrower.
 
+    The pure function of the log pass, shared by the local engine (one bucket file) and the Spark
+    engine (one hash bucket through ``applyInPandas``).
+    """
     config = LogRuleConfig.model_validate_json(config_json)
-    frame = pq.read_table(path, columns=list(LOG_INPUT_COLUMNS)).to_pandas()
     groups: dict[str | None, list[dict[str, Any]]] = {}
-    for record in _records(frame):
+    for record in _records(frame[list(LOG_INPUT_COLUMNS)]):
         borrower = record["borrower_id"]
         groups.setdefault(None if borrower is None else str(borrower), []).append(record)
     rows: list[dict[str, Any]] = []
     for borrower in sorted(groups, key=lambda b: (b is not None, b or "")):
         rows.extend(evaluate_borrower(borrower, groups[borrower], config))
     return rows
+
+
+def evaluate_bucket(path: str, config_json: str) -> list[dict[str, Any]]:
+    """All log findings of one bucket file (records of whole borrowers)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    return evaluate_frame(pq.read_table(path, columns=list(LOG_INPUT_COLUMNS)).to_pandas(), config_json)
 
 
 def bucket_results(part_files: Iterable[Path], work: Path, total_rows: int) -> list[str]:

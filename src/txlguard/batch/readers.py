@@ -23,6 +23,7 @@ from typing import Any, Literal
 from txlguard.batch.schema import (
     INPUT_COLUMNS,
     RECORD_FIELDS,
+    SOURCE_ROW,
     BatchInputError,
     RecordField,
     resolve_columns,
@@ -330,3 +331,34 @@ def display_name(path: str) -> str:
     except ValueError:
         return path
     return relative if len(relative) < len(path) else path
+
+
+def input_arrow_schema() -> Any:
+    """The input frame as Arrow: every field, the file and the read error as strings, the row as int64."""
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.int64() if name == SOURCE_ROW else pa.string()) for name in INPUT_COLUMNS])
+
+
+def rows_table(rows: Sequence[Row]) -> Any:
+    """Input-frame rows as an Arrow table of :func:`input_arrow_schema`."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in INPUT_COLUMNS]
+    schema = input_arrow_schema()
+    return pa.Table.from_arrays(
+        [pa.array(list(values), type=f.type) for values, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
+def rows_of_columns(
+    data: Mapping[RecordField, Sequence[Any]], files: Sequence[str], numbers: Sequence[int]
+) -> list[Row]:
+    """Input-frame rows from typed column values (as a Parquet reader gives them), converted as
+    :func:`file_rows` converts a Parquet file's values — what the Spark engine's reader relies on."""
+    fields = list(data.items())
+    return [
+        _record({field: values[i] for field, values in fields}, files[i], numbers[i], None)
+        for i in range(len(numbers))
+    ]

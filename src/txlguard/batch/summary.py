@@ -2,7 +2,8 @@
 
 Built by reading the part files a few columns at a time and adding up counters, so it needs no
 more memory than one part file plus the counters (one entry per agent, day, flagged template and
-borrower whose contacts were reached).
+borrower whose contacts were reached). Nothing in it depends on the order of the parts or of the
+rows in them, so the local and the Spark engine, whose part files differ, give the same summary.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def summarize(
                         "agents": set(),
                         "example_id": columns["id"][i],
                     }
+                elif columns["id"][i] < t["example_id"]:
+                    t["example_id"] = columns["id"][i]  # the smallest id, whatever the order of parts
                 t["count"] += 1
                 t["labels"].update(labels)
                 if len(t["agents"]) < 1000:
@@ -172,8 +175,8 @@ def summarize(
                 "records": v["records"],
                 "flagged": v["flagged"],
                 "flagged_share": round(v["flagged"] / v["records"], 4) if v["records"] else 0.0,
-                "labels": dict(v["labels"].most_common()),
-                "log_findings": dict(v.get("log_findings", Counter()).most_common()),
+                "labels": _ranked(v["labels"]),
+                "log_findings": _ranked(v.get("log_findings", Counter())),
             }
             for agent, v in sorted(
                 agents.items(),
@@ -185,7 +188,7 @@ def summarize(
                 "day": day,
                 "records": v["records"],
                 "flagged": v["flagged"],
-                "labels": dict(v["labels"].most_common()),
+                "labels": _ranked(v["labels"]),
             }
             for day, v in sorted(days.items())
         ],
@@ -195,7 +198,7 @@ def summarize(
                 {
                     "template": t["template"],
                     "count": t["count"],
-                    "labels": dict(t["labels"].most_common()),
+                    "labels": _ranked(t["labels"]),
                     "agents": len(t["agents"]),
                     "example_id": t["example_id"],
                 }
@@ -210,14 +213,23 @@ def summarize(
                     "borrower_id": borrower,
                     "contacts": len(b["contacts"]),
                     "messages": b["messages"],
-                    "labels": dict(b["labels"].most_common()),
+                    "labels": _ranked(b["labels"]),
                     "agents": sorted(b["agents"])[:20],
                 }
                 for borrower, b in ordered_reached[:TOP_BORROWERS]
             ],
         },
-        "rejects": {"total": rejected, "by_reason": dict(by_reason.most_common()), "by_file": dict(by_file)},
+        "rejects": {
+            "total": rejected,
+            "by_reason": _ranked(by_reason),
+            "by_file": dict(sorted(by_file.items())),
+        },
     }
+
+
+def _ranked(counter: Counter[str]) -> dict[str, int]:
+    """Most frequent first, ties by key: the same JSON whatever order the parts were read in."""
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def reason_kind(reason: str) -> str:
