@@ -49,7 +49,7 @@ from txlguard.batch.local import (
     write_rejects_jsonl,
     write_summary,
 )
-from txlguard.batch.logpass import BUCKET_ROWS, LOG_INPUT_COLUMNS, evaluate_frame, log_findings_schema
+from txlguard.batch.logpass import BUCKET_COLUMNS, bucket_count, evaluate_frame, log_findings_schema
 from txlguard.batch.readers import InputFile, expand_inputs, file_rows, rows_of_columns, rows_table
 from txlguard.batch.schema import (
     INPUT_COLUMNS,
@@ -58,7 +58,7 @@ from txlguard.batch.schema import (
     parse_column_map,
     resolve_columns,
 )
-from txlguard.batch.summary import summarize
+from txlguard.batch.summary import ReachedTally, reached_of_frame, summarize
 from txlguard.detect.logrules import LogRuleConfig
 
 DEFAULT_BATCH_ROWS = 10_000
@@ -342,6 +342,17 @@ def _findings_of_bucket(config_json: str, frame: Any) -> Any:
     return pd.DataFrame(rows, columns=log_findings_schema().names)
 
 
+_REACHED_SCHEMA = "borrower_id string, contacts long, messages long, labels string, agents array<string>"
+
+
+def _reached_of_bucket(frame: Any) -> Any:
+    """``applyInPandas``: one bucket's borrowers whose contacts were reached (labels as JSON)."""
+    import pandas as pd
+
+    rows = [{**r, "labels": json.dumps(r["labels"], ensure_ascii=False)} for r in reached_of_frame(frame)]
+    return pd.DataFrame(rows, columns=["borrower_id", "contacts", "messages", "labels", "agents"])
+
+
 def _concat_parquet(directory: Path, schema: Any, path: Path) -> None:
     """Spark's part files of one small table → a single Parquet file, row group by row group."""
     import pyarrow.parquet as pq
@@ -428,22 +439,31 @@ def run_spark_audit(
 
         bar.step("时段和频率检查")
         order = _file_order([f.path for f in files])
-        buckets = max(1, -(-outcome.records // BUCKET_ROWS))
+        buckets = bucket_count(outcome.records)
         findings_dir = work / "log_findings"
+        bucketed = (
+            results.select(*BUCKET_COLUMNS, "source_file", "source_row")
+            .withColumn("_file", order)
+            .withColumn("_bucket", F.pmod(F.xxhash64("borrower_id"), F.lit(buckets)))
+            .groupBy("_bucket")
+        )
         with warnings.catch_warnings():  # PySpark cannot read type hints off a partial, and says so
             warnings.simplefilter("ignore", UserWarning)
-            findings = (
-                results.select(*LOG_INPUT_COLUMNS, "source_file", "source_row")
-                .withColumn("_file", order)
-                .withColumn("_bucket", F.pmod(F.xxhash64("borrower_id"), F.lit(buckets)))
-                .groupBy("_bucket")
-                .applyInPandas(
-                    partial(_findings_of_bucket, config_json), _spark_schema(log_findings_schema())
-                )
+            findings = bucketed.applyInPandas(
+                partial(_findings_of_bucket, config_json), _spark_schema(log_findings_schema())
             )
+            reached_rows = bucketed.applyInPandas(_reached_of_bucket, _REACHED_SCHEMA)
         findings.write.mode("overwrite").parquet(findings_dir.as_uri())
         findings_path = directory / "log_findings.parquet"
         _concat_parquet(findings_dir, log_findings_schema(), findings_path)
+        reached = ReachedTally()
+        batch: list[dict[str, Any]] = []
+        for row in reached_rows.toLocalIterator():
+            batch.append({**row.asDict(), "labels": json.loads(row["labels"]), "agents": list(row["agents"])})
+            if len(batch) >= 10_000:
+                reached.add(batch)
+                batch = []
+        reached.add(batch)
         bar.step("汇总")
         write_rejects_jsonl(
             (
@@ -460,6 +480,7 @@ def run_spark_audit(
         sorted((directory / "results").glob("part-*.parquet")),
         findings_path,
         sorted((directory / "rejects").glob("part-*.parquet")),
+        reached=reached,
         meta={
             "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "engine": "spark",

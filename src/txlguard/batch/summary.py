@@ -1,8 +1,8 @@
 """The audit summary: counts by label, agent and day, worst templates, contacts reached — JSON and HTML.
 
 Built by reading the part files a few columns at a time and adding up counters, so it needs no
-more memory than one part file plus the counters (one entry per agent, day, flagged template and
-borrower whose contacts were reached). Nothing in it depends on the order of the parts or of the
+more memory than one part file plus the counters (one entry per agent, day and flagged template;
+the borrowers whose contacts were reached come added up per bucket, see :class:`ReachedTally`). Nothing in it depends on the order of the parts or of the
 rows in them, so the local and the Spark engine, whose part files differ, give the same summary.
 """
 
@@ -34,16 +34,7 @@ CONTACT_HARM_LABELS: Final[frozenset[str]] = frozenset(
 )
 TOP_TEMPLATES = 30
 TOP_BORROWERS = 1000
-_SUMMARY_COLUMNS = (
-    "id",
-    "borrower_id",
-    "agent_id",
-    "counterparty",
-    "recipient",
-    "timestamp",
-    "labels",
-    "template",
-)
+_SUMMARY_COLUMNS = ("id", "agent_id", "timestamp", "labels", "template")
 
 
 def _nested() -> dict[str, Any]:
@@ -55,9 +46,15 @@ def summarize(
     log_findings: Path | None,
     reject_parts: Iterable[Path],
     *,
+    reached: ReachedTally,
     meta: dict[str, Any],
 ) -> dict[str, Any]:
-    """Add up the results, log findings and rejects into the ``summary.json`` shape."""
+    """Add up the results, log findings and rejects into the ``summary.json`` shape.
+
+    The borrowers whose contacts were reached come in ``reached``, added up per bucket of whole
+    borrowers by the log pass (:func:`reached_of_frame`), so that no counter here grows with the
+    number of borrowers.
+    """
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     records = flagged = untimed = 0
@@ -65,7 +62,6 @@ def summarize(
     agents: dict[str, dict[str, Any]] = defaultdict(_nested)
     days: dict[str, dict[str, Any]] = defaultdict(_nested)
     templates: dict[str, dict[str, Any]] = {}
-    reached: dict[str, dict[str, Any]] = {}
     for part in part_files:
         table = pq.read_table(part, columns=list(_SUMMARY_COLUMNS))
         columns = {name: table.column(name).to_pylist() for name in _SUMMARY_COLUMNS}
@@ -104,21 +100,6 @@ def summarize(
                 t["labels"].update(labels)
                 if len(t["agents"]) < 1000:
                     t["agents"].add(agent)
-            harmful = CONTACT_HARM_LABELS.intersection(labels)
-            if columns["recipient"][i] == "contact" and harmful:
-                borrower = columns["borrower_id"][i] or "（未知借款人）"
-                b = reached.get(borrower)
-                if b is None:
-                    b = reached[borrower] = {
-                        "contacts": set(),
-                        "messages": 0,
-                        "labels": Counter(),
-                        "agents": set(),
-                    }
-                b["messages"] += 1
-                b["labels"].update(harmful)
-                b["contacts"].add(columns["counterparty"][i] or "（未知号码）")
-                b["agents"].add(agent)
     log_by_label: Counter[str] = Counter()
     log_contacts: Counter[str] = Counter()
     log_borrowers: dict[str, set[str]] = defaultdict(set)
@@ -145,9 +126,6 @@ def summarize(
             by_reason[reason_kind(reason)] += 1
             by_file[file] += 1
     ordered_templates = sorted(templates.values(), key=lambda t: (-t["count"], t["template"]))
-    ordered_reached = sorted(
-        reached.items(), key=lambda kv: (-len(kv[1]["contacts"]), -kv[1]["messages"], kv[0])
-    )
     return {
         **meta,
         "totals": {
@@ -157,7 +135,7 @@ def summarize(
             "flagged": flagged,
             "untimed": untimed,
             "log_findings": sum(log_by_label.values()),
-            "borrowers_contacts_reached": len(reached),
+            "borrowers_contacts_reached": reached.borrowers,
         },
         "by_label": {label.value: by_label.get(label.value, 0) for label in MessageLabel}
         | {k: v for k, v in by_label.items() if k not in {m.value for m in MessageLabel}},
@@ -205,26 +183,77 @@ def summarize(
                 for t in ordered_templates[:TOP_TEMPLATES]
             ],
         },
-        "contacts_reached": {
-            "borrowers": len(reached),
-            "messages": sum(b["messages"] for b in reached.values()),
-            "top": [
-                {
-                    "borrower_id": borrower,
-                    "contacts": len(b["contacts"]),
-                    "messages": b["messages"],
-                    "labels": _ranked(b["labels"]),
-                    "agents": sorted(b["agents"])[:20],
-                }
-                for borrower, b in ordered_reached[:TOP_BORROWERS]
-            ],
-        },
+        "contacts_reached": reached.section(),
         "rejects": {
             "total": rejected,
             "by_reason": _ranked(by_reason),
             "by_file": dict(sorted(by_file.items())),
         },
     }
+
+
+REACHED_COLUMNS: Final[tuple[str, ...]] = ("borrower_id", "agent_id", "counterparty", "recipient", "labels")
+
+
+def reached_of_frame(frame: Any) -> list[dict[str, Any]]:
+    """Per borrower in a frame of whole borrowers' results: the contacts reached by harmful messages.
+
+    One row per borrower with at least one message to a contact carrying a label of
+    :data:`CONTACT_HARM_LABELS`: distinct contacts, messages, labels, up to 20 agents.
+    """
+    reached: dict[str, dict[str, Any]] = {}
+    for borrower_id, agent_id, counterparty, recipient, labels in zip(
+        *(frame[c].tolist() for c in REACHED_COLUMNS), strict=True
+    ):
+        if recipient != "contact" or labels is None:
+            continue
+        harmful = CONTACT_HARM_LABELS.intersection(list(labels))
+        if not harmful:
+            continue
+        borrower = borrower_id if isinstance(borrower_id, str) and borrower_id else "（未知借款人）"
+        b = reached.get(borrower)
+        if b is None:
+            b = reached[borrower] = {"contacts": set(), "messages": 0, "labels": Counter(), "agents": set()}
+        b["messages"] += 1
+        b["labels"].update(harmful)
+        b["contacts"].add(counterparty if isinstance(counterparty, str) and counterparty else "（未知号码）")
+        b["agents"].add(agent_id if isinstance(agent_id, str) and agent_id else "（未知）")
+    return [
+        {
+            "borrower_id": borrower,
+            "contacts": len(b["contacts"]),
+            "messages": b["messages"],
+            "labels": _ranked(b["labels"]),
+            "agents": sorted(b["agents"])[:20],
+        }
+        for borrower, b in reached.items()
+    ]
+
+
+class ReachedTally:
+    """The borrowers whose contacts were reached, added up bucket by bucket: counts, and the top
+    :data:`TOP_BORROWERS` (most contacts, then most messages, then id) — bounded memory."""
+
+    def __init__(self) -> None:
+        self.borrowers = 0
+        self.messages = 0
+        self._top: list[dict[str, Any]] = []
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.borrowers += 1
+            self.messages += row["messages"]
+            self._top.append(row)
+        if len(self._top) > 2 * TOP_BORROWERS:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._top.sort(key=lambda b: (-b["contacts"], -b["messages"], b["borrower_id"]))
+        del self._top[TOP_BORROWERS:]
+
+    def section(self) -> dict[str, Any]:
+        self._trim()
+        return {"borrowers": self.borrowers, "messages": self.messages, "top": list(self._top)}
 
 
 def _ranked(counter: Counter[str]) -> dict[str, int]:
