@@ -165,3 +165,26 @@ def test_the_command_line_runs_the_spark_engine(tmp_path: Path, spark: Any) -> N
     assert again.exit_code == 0 and "审计完成：400 条记录" in again.output
     other = CliRunner().invoke(app, [*args[:3], str(tmp_path / "out"), "--quiet"])  # the local engine
     assert other.exit_code == 2 and "另一次审计" in other.output
+
+
+def test_a_table_in_sparks_catalog_is_audited_like_the_same_file(
+    tmp_path: Path, spark: Any, inputs: list[str], both: dict[str, Any]
+) -> None:
+    """The spark-submit path (a Hive/catalog table): same per-record results as for the file."""
+    from txlguard.batch.spark import run_spark_source_audit
+
+    parquet = inputs[2]
+    spark.read.parquet(parquet).createOrReplaceTempView("collection_records")
+    outcome = run_spark_source_audit(spark, "collection_records", tmp_path / "out", kind="table")
+    got = _results(tmp_path / "out")
+    assert set(got["source_file"]) == {"table:collection_records"}
+    expected = _results(both["local"])
+    expected = expected[expected["source_file"] == parquet]
+
+    def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.drop(columns=["source_file", "source_row"])
+        return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(comparable(got), comparable(expected))
+    assert outcome.rejected == 1  # the row without an id
+    assert outcome.summary["inputs"] == ["table:collection_records"]

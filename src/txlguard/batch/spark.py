@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -366,29 +366,9 @@ def _concat_parquet(directory: Path, schema: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def run_spark_audit(
-    inputs: Sequence[str],
-    out: str | Path,
-    *,
-    column_map: str | Sequence[str] | dict[RecordField, str] | None = None,
-    batch_rows: int = DEFAULT_BATCH_ROWS,
-    master: str | None = None,
-    processes: int | None = None,
-    log_config: LogRuleConfig | None = None,
-    restart: bool = False,
-    progress: bool = False,
-    spark: Any = None,
-) -> AuditOutcome:
-    """Audit ``inputs`` into ``out`` with Spark (see the module docstring); ``spark`` reuses a session."""
-    from pyspark.sql import functions as F
-
-    if batch_rows < 1:
-        raise BatchInputError("--chunk-size 至少为 1")
-    mapping = column_map if isinstance(column_map, dict) else parse_column_map(column_map)
-    files = expand_inputs(inputs)
-    check_inputs(files, mapping)
+def _prepare_spark(out: str | Path, state: dict[str, Any], restart: bool) -> Path:
+    """The output directory for a Spark run: new, or a previous Spark run of the same audit (cleared)."""
     directory = Path(out).resolve()
-    state = {**_state(files, batch_rows, mapping), "engine": "spark"}
     previous = directory / "audit.json"
     same = previous.exists() and json.loads(previous.read_text(encoding="utf-8")) == state
     if same or restart:
@@ -406,16 +386,127 @@ def run_spark_audit(
     _prepare(directory, state, restart=False)
     for name in ("results", "rejects"):
         shutil.rmtree(directory / name)  # Spark writes these directories itself
+    return directory
+
+
+def run_spark_audit(
+    inputs: Sequence[str],
+    out: str | Path,
+    *,
+    column_map: str | Sequence[str] | dict[RecordField, str] | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    master: str | None = None,
+    processes: int | None = None,
+    log_config: LogRuleConfig | None = None,
+    restart: bool = False,
+    progress: bool = False,
+    spark: Any = None,
+) -> AuditOutcome:
+    """Audit local ``inputs`` into ``out`` with Spark (see the module docstring); ``spark`` reuses a session."""
+    if batch_rows < 1:
+        raise BatchInputError("--chunk-size 至少为 1")
+    mapping = column_map if isinstance(column_map, dict) else parse_column_map(column_map)
+    files = expand_inputs(inputs)
+    check_inputs(files, mapping)
+    directory = _prepare_spark(out, {**_state(files, batch_rows, mapping), "engine": "spark"}, restart)
     session = spark or spark_session(master, processes=processes, batch_rows=batch_rows)
-    session.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_rows))
     _split_size(session, files)
+    return _audit(
+        session,
+        lambda work: input_frame(session, files, mapping, work, batch_rows),
+        directory,
+        order=_file_order([f.path for f in files]),
+        inputs=[f.path for f in files],
+        batch_rows=batch_rows,
+        log_config=log_config,
+        progress=progress,
+    )
+
+
+def source_frame(spark: Any, source: str, kind: str, mapping: dict[RecordField, str]) -> Any:
+    """A table of Spark's catalog (Hive) or Parquet at any path Spark reads (hdfs://, s3a://) as the input frame.
+
+    Parquet rows are numbered within their file (``_metadata``); a table's rows get unique,
+    increasing but not consecutive numbers (``monotonically_increasing_id``) and ``table:NAME`` as file.
+    """
+    from pyspark.sql import functions as F
+
+    raw = spark.table(source) if kind == "table" else spark.read.parquet(source)
+    columns = resolve_columns([str(c) for c in raw.columns], mapping, source)
+    fields = list(columns)
+    if kind == "table":
+        origin = [F.lit(f"table:{source}").alias("_path"), F.monotonically_increasing_id().alias("_row")]
+    else:
+        origin = [F.col("_metadata.file_path").alias("_path"), F.col("_metadata.row_index").alias("_row")]
+    return raw.select(*[F.col(_quoted(columns[f])).alias(f) for f in fields], *origin).mapInArrow(
+        partial(_convert_batches, fields, {}), _input_schema()
+    )
+
+
+def run_spark_source_audit(
+    spark: Any,
+    source: str,
+    out: str | Path,
+    *,
+    kind: str = "table",
+    column_map: str | Sequence[str] | dict[RecordField, str] | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    log_config: LogRuleConfig | None = None,
+    restart: bool = False,
+    progress: bool = False,
+) -> AuditOutcome:
+    """Audit a catalog table or Parquet path (see :func:`source_frame`) — the ``spark-submit`` entry's work.
+
+    ``out`` must be a directory the driver reads and writes as a local path and the executors write
+    to (a shared file system): Spark writes the part files, the driver the summary.
+    """
+    from pyspark.sql import functions as F
+
+    if kind not in ("table", "parquet"):
+        raise BatchInputError(f"未知的数据源类型 {kind}（应为 table 或 parquet）")
+    mapping = column_map if isinstance(column_map, dict) else parse_column_map(column_map)
+    state = {
+        "version": 1,
+        "engine": "spark",
+        "source": {"kind": kind, "name": source},
+        "chunk_size": batch_rows,
+        "column_map": dict(sorted(mapping.items())),
+    }
+    directory = _prepare_spark(out, state, restart)
+    return _audit(
+        spark,
+        lambda work: source_frame(spark, source, kind, mapping),
+        directory,
+        order=F.col("source_file"),
+        inputs=[f"{kind}:{source}"],
+        batch_rows=batch_rows,
+        log_config=log_config,
+        progress=progress,
+    )
+
+
+def _audit(
+    session: Any,
+    make_frame: Callable[[Path], Any],
+    directory: Path,
+    *,
+    order: Any,
+    inputs: list[str],
+    batch_rows: int,
+    log_config: LogRuleConfig | None,
+    progress: bool,
+) -> AuditOutcome:
+    """Steps 2–4 of the module docstring over the input frame ``make_frame`` builds."""
+    from pyspark.sql import functions as F
+
+    session.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_rows))
     work = directory / "_work"
     config_json = (log_config or LogRuleConfig()).model_dump_json()
     outcome = AuditOutcome(out=directory)
     with _SparkProgress(progress, session) as bar:
         started = time.perf_counter()
         bar.step("读取输入")
-        frame = input_frame(session, files, mapping, work, batch_rows)
+        frame = make_frame(work)
         bar.step("逐条检查")
         scanned_dir = work / "scanned"
         frame.mapInPandas(map_partitions, _spark_schema(output_schema())).write.mode("overwrite").parquet(
@@ -438,7 +529,6 @@ def run_spark_audit(
         outcome.chunks = len(list((directory / "results").glob("part-*.parquet")))
 
         bar.step("时段和频率检查")
-        order = _file_order([f.path for f in files])
         buckets = bucket_count(outcome.records)
         findings_dir = work / "log_findings"
         bucketed = (
@@ -485,7 +575,7 @@ def run_spark_audit(
             "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "engine": "spark",
             "spark_master": session.sparkContext.master,
-            "inputs": [f.path for f in files],
+            "inputs": inputs,
             "chunk_size": batch_rows,
         },
     )
