@@ -3,8 +3,9 @@
 These rules need every contact with one person, wherever in the input it was, so they run as a
 second pass over the compact per-record results (ids, borrower, counterparty, channel, time —
 no text). The results are hash-partitioned by borrower into buckets of bounded size, written
-as Parquet, and each bucket is evaluated on its own: memory stays bounded by the bucket size,
-not by the input. Within a bucket each borrower's records go through
+as Arrow IPC streams, and each bucket is evaluated on its own: memory stays bounded by the bucket
+size, not by the input. The same buckets give the borrowers whose contacts were reached
+(:func:`~txlguard.batch.summary.reached_of_frame`), since a bucket holds whole borrowers. Within a bucket each borrower's records go through
 :class:`txlguard.detect.logrules.LogRules` — the very rules ``evaluate_logs`` applies to a
 single case, grouping by counterparty within that borrower.
 """
