@@ -315,7 +315,8 @@ def main() -> None:
                     for k in ("main_peak_mb", "other_peak_mb", "tree_peak_mb")
                 ]
                 print(
-                    f"  {_label(engine, n)}, {rows // sizes[0]}×: " + " / ".join(f"{x:.2f}" for x in ratios)
+                    f"  {_label(engine, n)}, {rows // sizes[0]}×: "
+                    + " / ".join("—" if x != x else f"{x:.2f}" for x in ratios)
                 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -55,15 +55,12 @@ def summarize(
     borrowers by the log pass (:func:`reached_of_frame`), so that no counter here grows with the
     number of borrowers.
     """
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
     records = flagged = untimed = 0
     by_label: Counter[str] = Counter()
     agents: dict[str, dict[str, Any]] = defaultdict(_nested)
     days: dict[str, dict[str, Any]] = defaultdict(_nested)
     templates: dict[str, dict[str, Any]] = {}
-    for part in part_files:
-        table = pq.read_table(part, columns=list(_SUMMARY_COLUMNS))
+    for table in _batches(part_files, _SUMMARY_COLUMNS):
         columns = {name: table.column(name).to_pylist() for name in _SUMMARY_COLUMNS}
         for i in range(table.num_rows):
             labels: list[str] = columns["labels"][i] or []
@@ -103,8 +100,8 @@ def summarize(
     log_by_label: Counter[str] = Counter()
     log_contacts: Counter[str] = Counter()
     log_borrowers: dict[str, set[str]] = defaultdict(set)
-    if log_findings is not None and log_findings.exists():
-        table = pq.read_table(log_findings, columns=["borrower_id", "label", "count", "agent_ids"])
+    findings_files = [log_findings] if log_findings is not None and log_findings.exists() else []
+    for table in _batches(findings_files, ("borrower_id", "label", "count", "agent_ids")):
         for borrower, label, count, agent_ids in zip(
             *(table.column(c).to_pylist() for c in ("borrower_id", "label", "count", "agent_ids")),
             strict=True,
@@ -117,8 +114,7 @@ def summarize(
     rejected = 0
     by_reason: Counter[str] = Counter()
     by_file: Counter[str] = Counter()
-    for part in reject_parts:
-        table = pq.read_table(part, columns=["source_file", "reject_reason"])
+    for table in _batches(reject_parts, ("source_file", "reject_reason")):
         for file, reason in zip(
             *(table.column(c).to_pylist() for c in ("source_file", "reject_reason")), strict=True
         ):
@@ -254,6 +250,15 @@ class ReachedTally:
     def section(self) -> dict[str, Any]:
         self._trim()
         return {"borrowers": self.borrowers, "messages": self.messages, "top": list(self._top)}
+
+
+def _batches(paths: Iterable[Path], columns: Sequence[str], rows: int = 50_000) -> Iterator[Any]:
+    """Record batches of some columns of Parquet files: memory bounded by ``rows``, not by a file's size
+    (Spark's part files hold a whole partition each)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    for path in paths:
+        yield from pq.ParquetFile(path).iter_batches(batch_size=rows, columns=list(columns))
 
 
 def _ranked(counter: Counter[str]) -> dict[str, int]:
