@@ -27,7 +27,7 @@ def audit(
         Engine,
         typer.Option(
             "--engine",
-            help="local：本机多进程（默认）；spark：Apache Spark（需 pip install 'txlguard[spark]' 和 Java 17）",
+            help="local：本机多进程（默认）；spark：Apache Spark（需 pip install 'txlguard\\[spark]' 和 Java 17）",
         ),
     ] = Engine.local,
     spark_master: Annotated[
