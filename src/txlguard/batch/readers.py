@@ -1,7 +1,8 @@
 """Stream input files (CSV, JSONL, Parquet; UTF-8, GBK, GB18030) as fixed-size chunks of the input frame.
 
 Nothing holds more than one chunk of rows: CSV and JSONL are read line by line, Parquet by record
-batches. A row that cannot be read (undecodable bytes, wrong column count, bad JSON) is not
+batches (without pyarrow's ``pre_buffer``, whose cache of read ranges grew with the file: about
+the file's size in memory after reading it through). A row that cannot be read (undecodable bytes, wrong column count, bad JSON) is not
 dropped: it travels in its chunk with a Chinese reason in ``read_error`` and ends in the rejects.
 Chunks never span two files, so a chunk's number identifies the same rows on every run with the
 same inputs and chunk size — what resuming relies on.
@@ -286,7 +287,7 @@ def _parquet_rows(
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     try:
-        parquet = pq.ParquetFile(file.path)
+        parquet = pq.ParquetFile(file.path, pre_buffer=False)
         names = [str(n) for n in parquet.schema_arrow.names]
         total = max(1, parquet.metadata.num_rows)
     except (pa.ArrowException, OSError) as exc:
@@ -331,7 +332,7 @@ def _parquet_tables(
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(file.path)
+        parquet = pq.ParquetFile(file.path, pre_buffer=False)
         names = [str(n) for n in parquet.schema_arrow.names]
         total = max(1, parquet.metadata.num_rows)
     except (pa.ArrowException, OSError) as exc:

@@ -360,7 +360,7 @@ def _concat_parquet(directory: Path, schema: Any, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for part in sorted(directory.glob("part-*.parquet")):
-            source = pq.ParquetFile(part)
+            source = pq.ParquetFile(part, pre_buffer=False)
             for g in range(source.num_row_groups):
                 writer.write_table(source.read_row_group(g).cast(schema))
     os.replace(tmp, path)

@@ -258,7 +258,7 @@ def _batches(paths: Iterable[Path], columns: Sequence[str], rows: int = 50_000) 
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     for path in paths:
-        yield from pq.ParquetFile(path).iter_batches(batch_size=rows, columns=list(columns))
+        yield from pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=rows, columns=list(columns))
 
 
 def _ranked(counter: Counter[str]) -> dict[str, int]:
