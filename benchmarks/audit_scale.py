@@ -1,24 +1,35 @@
-"""How fast and how lean is ``txlguard audit`` (local engine)? Records/s and peak memory, 1 and 2 processes.
+"""How fast and how lean is ``txlguard audit``? Records/s and peak memory per engine, at growing sizes.
 
 Generates realistic collection records — the message texts of ``benchmarks/scan_speed.py`` (its
 templates and filler), spread over borrowers, their contacts, agents, 60 days and two channels
 (SMS; calls with durations, some missed), with some off-hours contacts and call bursts — and
-writes them as Parquet (or CSV with ``--format csv``). Then runs the local engine on them and
-prints records/s and the peak resident memory of the main process and of the largest worker
-(``resource.getrusage``; each run is a fresh subprocess so the peaks are its own). With
-``--grow 10`` it also runs on ten times as many rows to show that the peak stays flat.
+writes them as Parquet (or CSV with ``--format csv``). Then audits them with the local engine at
+each ``--processes`` count and with Spark at each ``--spark`` core count (``local[N]``; skipped
+when PySpark is missing), each run in a fresh process tree, and prints:
 
-    python benchmarks/audit_scale.py [--rows 100000] [--processes 1 2] [--grow 10] [--format parquet]
+* records/s over the whole audit (reading, scanning, log rules, summary; Spark without the
+  session's start-up, which is printed apart) and CPU seconds of the whole tree per 1,000 records
+  (what does not depend on how busy a shared machine is);
+* peak memory, sampled every 0.2 s with psutil over the process tree: the main process, the
+  largest single other process (a worker; for Spark, the JVM or a Python worker), and the sum of
+  RSS over the tree (shared pages counted once per process, so an upper bound);
+* with ``--grow 10``, the same at 10× and (``--steps 3``) 100× the rows, and the ratios of the
+  peaks to those at the smallest size: flat means close to 1.
+
+    python benchmarks/audit_scale.py [--rows 100000] [--grow 10] [--steps 2] [--processes 1 2] [--spark 1 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -124,56 +135,188 @@ def write_csv(path: Path, n: int, seed: int = 11, encoding: str = "utf-8") -> No
         writer.writerows(records(n, seed))
 
 
-_CHILD = """
-import json, resource, sys, time
+_LOCAL = """
+import json, sys, time
 from txlguard.batch import run_audit
 args = json.loads(sys.argv[1])
 start = time.perf_counter()
 outcome = run_audit(args["inputs"], args["out"], processes=args["processes"], chunk_size=args["chunk_size"])
-seconds = time.perf_counter() - start
-print(json.dumps({
-    "records": outcome.summary["totals"]["records"], "seconds": seconds, "scan_seconds": outcome.seconds,
-    "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-}))
+print(json.dumps({"records": outcome.summary["totals"]["records"], "seconds": time.perf_counter() - start,
+                  "startup": 0.0}))
+"""
+
+_SPARK = """
+import json, sys, time
+from txlguard.batch.spark import run_spark_audit, spark_session
+args = json.loads(sys.argv[1])
+start = time.perf_counter()
+spark = spark_session(f"local[{args['processes']}]", batch_rows=args["chunk_size"])
+spark.range(1).count()
+started = time.perf_counter()
+outcome = run_spark_audit(args["inputs"], args["out"], batch_rows=args["chunk_size"], spark=spark)
+done = time.perf_counter()
+spark.stop()
+print(json.dumps({"records": outcome.summary["totals"]["records"], "seconds": done - started,
+                  "startup": started - start}))
 """
 
 
-def run_once(inputs: list[str], out: Path, processes: int, chunk_size: int) -> dict[str, Any]:
-    """One audit in a fresh interpreter, so its peak memory is its own."""
+class _TreeSampler:
+    """Peak RSS of a process and its descendants, and their CPU time, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.main_peak = self.other_peak = self.tree_peak = 0
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss
+                    times = p.cpu_times()
+                except psutil.Error:
+                    continue
+                self.cpu[p.pid] = times.user + times.system
+                total += rss
+                if p.pid == self.root.pid:
+                    self.main_peak = max(self.main_peak, rss)
+                else:
+                    self.other_peak = max(self.other_peak, rss)
+            self.tree_peak = max(self.tree_peak, total)
+            self._stop.wait(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_once(engine: str, inputs: list[str], out: Path, processes: int, chunk_size: int) -> dict[str, Any]:
+    """One audit in a fresh process tree, its peaks sampled from outside."""
     args = json.dumps({"inputs": inputs, "out": str(out), "processes": processes, "chunk_size": chunk_size})
-    done = subprocess.run([sys.executable, "-c", _CHILD, args], capture_output=True, text=True, check=True)
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    load = os.getloadavg()[0]
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SPARK if engine == "spark" else _LOCAL, args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sampler = _TreeSampler(child.pid)
+    stdout, stderr = child.communicate()
+    sampler.stop()
+    if child.returncode != 0:
+        raise RuntimeError(f"{engine} audit failed:\n{stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    mb = 1024 * 1024
+    result |= {
+        "engine": engine,
+        "processes": processes,
+        "main_peak_mb": sampler.main_peak / mb,
+        "other_peak_mb": sampler.other_peak / mb,
+        "tree_peak_mb": sampler.tree_peak / mb,
+        "cpu_seconds": sum(sampler.cpu.values()),
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+    }
+    shutil.rmtree(out, ignore_errors=True)
     return result
 
 
+def _mb(value: float) -> str:
+    return f"{value:.0f} MB" if value else "— (none)"
+
+
+def _label(engine: str, processes: int) -> str:
+    if engine == "spark":
+        return f"Spark local[{processes}]"
+    return f"local engine, {processes} process{'es' if processes > 1 else ''}"
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--grow", type=int, default=1, help="also run on rows × GROW (e.g. 10)")
+    parser.add_argument("--grow", type=int, default=10, help="each further size is the previous × GROW")
+    parser.add_argument("--steps", type=int, default=2, help="how many sizes (2: rows and rows × grow)")
+    parser.add_argument("--processes", type=int, nargs="*", default=[1, 2], help="local engine processes")
+    parser.add_argument("--spark", type=int, nargs="*", default=[1, 2], help="Spark local[N] cores")
+    parser.add_argument(
+        "--only-local-above", type=int, default=None, help="skip Spark for sizes above this many rows"
+    )
     parser.add_argument("--chunk-size", type=int, default=10_000)
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--json", type=Path, default=None, help="also append each run as a JSON line here")
+    parser.add_argument("--workdir", type=Path, default=None, help="where inputs are generated and kept")
     args = parser.parse_args()
-    sizes = [args.rows] + ([args.rows * args.grow] if args.grow > 1 else [])
+    sizes = [args.rows * args.grow**i for i in range(max(1, args.steps))]
+    try:
+        import pyspark  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+
+        spark_cores = list(args.spark)
+    except ImportError:
+        print("PySpark is not installed: Spark runs skipped (pip install 'txlguard[spark]')")
+        spark_cores = []
+    runs: dict[tuple[str, int], dict[int, dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="audit_scale_") as tmp:
+        work = args.workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         for rows in sizes:
-            data = Path(tmp) / f"records-{rows}.{args.format}"
+            data = work / f"records-{rows}-{args.seed}.{args.format}"
             t0 = time.perf_counter()
-            (write_parquet if args.format == "parquet" else write_csv)(data, rows, args.seed)
+            if not data.exists():
+                partial = data.with_name(data.name + ".tmp")
+                (write_parquet if args.format == "parquet" else write_csv)(partial, rows, args.seed)
+                partial.replace(data)
             size_mb = data.stat().st_size / 1e6
             print(
-                f"input: {rows:,} records, {args.format} {size_mb:.1f} MB (generated in {time.perf_counter() - t0:.1f} s)"
+                f"input: {rows:,} records, {args.format} {size_mb:.1f} MB (ready in {time.perf_counter() - t0:.1f} s)",
+                flush=True,
             )
-            for processes in args.processes:
-                out = Path(tmp) / f"out-{rows}-{processes}"
-                r = run_once([str(data)], out, processes, args.chunk_size)
+            plan = [("local", p) for p in args.processes]
+            if args.only_local_above is None or rows <= args.only_local_above:
+                plan += [("spark", c) for c in spark_cores]
+            for engine, n in plan:
+                r = run_once(engine, [str(data)], work / f"out-{engine}-{n}-{rows}", n, args.chunk_size)
+                runs.setdefault((engine, n), {})[rows] = r
+                startup = f", session start {r['startup']:.0f} s apart" if engine == "spark" else ""
                 print(
-                    f"  local engine, {processes} process{'es' if processes > 1 else ''}: "
-                    f"{r['records'] / r['seconds']:,.0f} records/s overall "
-                    f"({r['records'] / r['scan_seconds']:,.0f}/s in the chunk pass; {r['seconds']:.1f} s), "
-                    f"peak RSS main {r['main_peak_mb']:.0f} MB, largest worker {r['worker_peak_mb']:.0f} MB"
+                    f"  {_label(engine, n)}: {r['records'] / r['seconds']:,.0f} records/s ({r['seconds']:.1f} s{startup}), "
+                    f"{1000 * r['cpu_seconds'] / r['records']:.2f} CPU s per 1,000 records; peak RSS main "
+                    f"{r['main_peak_mb']:.0f} MB, largest other process {_mb(r['other_peak_mb'])}, "
+                    f"tree {r['tree_peak_mb']:.0f} MB; load {r['load_before']:.1f}→{r['load_after']:.1f}",
+                    flush=True,
+                )
+                if args.json:
+                    with args.json.open("a", encoding="utf-8") as f:
+                        f.write(json.dumps({"rows": rows, **r}) + "\n")
+    if len(sizes) > 1:
+        print("peak memory at each size / at the smallest (main, largest other process, tree):")
+        for (engine, n), by_size in runs.items():
+            base = by_size.get(sizes[0])
+            if base is None:
+                continue
+            for rows, r in by_size.items():
+                if rows == sizes[0]:
+                    continue
+                ratios = [
+                    r[k] / base[k] if base[k] else float("nan")
+                    for k in ("main_peak_mb", "other_peak_mb", "tree_peak_mb")
+                ]
+                print(
+                    f"  {_label(engine, n)}, {rows // sizes[0]}×: "
+                    + " / ".join("—" if x != x else f"{x:.2f}" for x in ratios)
                 )
 
 

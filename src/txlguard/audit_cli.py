@@ -24,15 +24,25 @@ def audit(
         Path, typer.Option("--out", help="输出目录（可续跑：同样的命令再运行一次会跳过已完成的分块）")
     ],
     engine: Annotated[
-        Engine, typer.Option("--engine", help="local：本机多进程；spark：尚未实现")
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local：本机多进程（默认）；spark：Apache Spark（需 pip install 'txlguard\\[spark]' 和 Java 17）",
+        ),
     ] = Engine.local,
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark 的 master，默认 local[进程数]；集群上请用 spark-submit"),
+    ] = None,
     column_map: Annotated[
         list[str] | None,
         typer.Option(
             "--column-map", help="字段=列名，逗号分隔，如 id=msg_id,text=content,borrower_id=case_no"
         ),
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", help="每个分块的记录数")] = 10_000,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="每个分块的记录数（Spark：每个 Arrow 批次的记录数）")
+    ] = 10_000,
     processes: Annotated[int | None, typer.Option("--processes", help="进程数（默认：全部 CPU 核）")] = None,
     restart: Annotated[bool, typer.Option("--restart", help="丢弃输出目录里已有的结果，从头开始")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="不显示进度条")] = False,
@@ -40,20 +50,34 @@ def audit(
     """审计大批催收记录：逐条检查违规内容，按借款人检查联系时段和频率，输出 Parquet 结果、汇总 JSON 和 HTML 报告。"""
     from txlguard.batch import BatchInputError, run_audit
 
-    if engine is Engine.spark:
-        fail("Spark 引擎尚未实现，请使用 --engine local（本机多进程）")
     if processes is not None and processes < 1:
         fail("--processes 至少为 1")
+    if spark_master is not None and engine is not Engine.spark:
+        fail("--spark-master 只用于 --engine spark")
     try:
-        outcome = run_audit(
-            inputs,
-            out_dir,
-            column_map=column_map,
-            chunk_size=chunk_size,
-            processes=processes,
-            progress=not quiet,
-            restart=restart,
-        )
+        if engine is Engine.spark:
+            from txlguard.batch.spark import run_spark_audit
+
+            outcome = run_spark_audit(
+                inputs,
+                out_dir,
+                column_map=column_map,
+                batch_rows=chunk_size,
+                master=spark_master,
+                processes=processes,
+                restart=restart,
+                progress=not quiet,
+            )
+        else:
+            outcome = run_audit(
+                inputs,
+                out_dir,
+                column_map=column_map,
+                chunk_size=chunk_size,
+                processes=processes,
+                progress=not quiet,
+                restart=restart,
+            )
     except BatchInputError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

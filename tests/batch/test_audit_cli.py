@@ -52,7 +52,7 @@ def test_bad_input_exits_2_with_a_chinese_message(tmp_path: Path) -> None:
         ([str(src), "--column-map", "text=正文"], "没有列映射指定的列「正文」"),
         ([str(src), "--column-map", "text"], "应写成 字段=列名"),
         ([str(src), "--chunk-size", "0"], "--chunk-size 至少为 1"),
-        ([str(src), "--engine", "spark"], "Spark 引擎尚未实现"),
+        ([str(src), "--spark-master", "local[1]"], "--spark-master 只用于 --engine spark"),
     ]
     for args, message in cases:
         result = runner.invoke(app, ["audit", *args, "--out", str(tmp_path / "o"), "--quiet"])

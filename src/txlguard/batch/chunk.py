@@ -151,7 +151,11 @@ def process_chunk(frame: Any, scanner: Scanner | None = None) -> Any:
         from txlguard.detect import default_scanner
 
         scanner = default_scanner()
-    records: list[dict[str, Any]] = frame.to_dict("records")
+    names = list(frame.columns)
+    records: list[dict[str, Any]] = [
+        dict(zip(names, values, strict=True))
+        for values in zip(*(frame[c].tolist() for c in names), strict=True)
+    ]
     out: dict[str, list[Any]] = {c: [] for c in OUTPUT_COLUMNS}
     messages: list[MessageInput] = []
     positions: list[int] = []

@@ -40,7 +40,7 @@ from txlguard.batch.chunk import REJECT_COLUMNS, output_schema, process_chunk, s
 from txlguard.batch.logpass import bucket_results, evaluate_bucket, iter_findings_tables, log_findings_schema
 from txlguard.batch.readers import InputFile, Row, expand_inputs, file_rows, iter_chunks, total_bytes
 from txlguard.batch.schema import BatchInputError, RecordField, parse_column_map
-from txlguard.batch.summary import render_html, summarize, write_json
+from txlguard.batch.summary import ReachedTally, render_html, summarize, write_json
 from txlguard.detect.logrules import LogRuleConfig
 
 STATE_VERSION = 1
@@ -85,13 +85,13 @@ def part_name(index: int) -> str:
     return f"part-{index:05d}.parquet"
 
 
-def run_chunk(index: int, rows: list[Row], out: str) -> dict[str, int]:
-    """Process one chunk and write its part files; returns its counts for the manifest."""
+def run_chunk(index: int, rows: list[Row] | Any, out: str) -> dict[str, int]:
+    """Process one chunk (Python rows or an Arrow table) and write its part files; its counts for the manifest."""
     import pyarrow as pa
 
-    from txlguard.batch.readers import RawChunk
+    from txlguard.batch.readers import frame_of
 
-    frame = process_chunk(RawChunk(index, "", rows, 0).frame())
+    frame = process_chunk(frame_of(rows))
     results, rejects = split_output(frame)
     schema = output_schema()
     result_schema = pa.schema([schema.field(n) for n in results.columns])
@@ -106,7 +106,7 @@ def run_chunk(index: int, rows: list[Row], out: str) -> dict[str, int]:
         pa.Table.from_pandas(results, schema=result_schema, preserve_index=False),
         directory / "results" / part_name(index),
     )
-    return {"chunk": index, "rows": len(rows), "records": len(results), "rejected": len(rejects)}
+    return {"chunk": index, "rows": len(frame), "records": len(results), "rejected": len(rejects)}
 
 
 # -- state --------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def run_audit(
                     break
                 submitted += 1
                 if pool is None:
-                    entry = run_chunk(chunk.index, chunk.rows, str(directory))
+                    entry = run_chunk(chunk.index, chunk.data, str(directory))
                     finished(entry)
                     bar.advance(chunk.bytes_done, entry["rows"])
                     continue
@@ -248,7 +248,7 @@ def run_audit(
                         entry = future.result()
                         finished(entry)
                         bar.advance(None, entry["rows"])
-                pending.add(pool.submit(run_chunk, chunk.index, chunk.rows, str(directory)))
+                pending.add(pool.submit(run_chunk, chunk.index, chunk.data, str(directory)))
                 bar.advance(chunk.bytes_done, 0)
             for future in _as_done(pending):
                 entry = future.result()
@@ -290,15 +290,22 @@ def _finish(
     work = directory / "_work"
     buckets = bucket_results(parts, work, total)
     config_json = config.model_dump_json()
-    per_bucket: Iterable[list[dict[str, Any]]]
+    per_bucket: Iterable[tuple[list[dict[str, Any]], list[dict[str, Any]]]]
     if pool is None:
         per_bucket = (evaluate_bucket(b, config_json) for b in buckets)
     else:
         per_bucket = pool.map(evaluate_bucket, buckets, [config_json] * len(buckets))
+    reached = ReachedTally()
+
+    def findings_of(buckets_out: Iterable[tuple[list[dict[str, Any]], list[dict[str, Any]]]]) -> Any:
+        for findings, reached_rows in buckets_out:
+            reached.add(reached_rows)
+            yield findings
+
     findings_path = directory / "log_findings.parquet"
     tmp = findings_path.with_name(findings_path.name + ".tmp")
     with pq.ParquetWriter(tmp, log_findings_schema(), compression="zstd") as writer:
-        for table in iter_findings_tables(iter(per_bucket)):
+        for table in iter_findings_tables(findings_of(per_bucket)):
             writer.write_table(table)
     os.replace(tmp, findings_path)
     shutil.rmtree(work, ignore_errors=True)
@@ -307,6 +314,7 @@ def _finish(
         parts,
         findings_path,
         reject_parts,
+        reached=reached,
         meta={
             "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "engine": "local",
@@ -314,10 +322,7 @@ def _finish(
             "chunk_size": chunk_size,
         },
     )
-    write_json(summary, directory / "summary.json")
-    html = directory / "summary.html"
-    html.with_suffix(".html.tmp").write_text(render_html(summary), encoding="utf-8")
-    html.with_suffix(".html.tmp").replace(html)
+    write_summary(directory, summary)
     return summary
 
 
@@ -325,23 +330,35 @@ def _write_rejects(parts: Sequence[Path], path: Path) -> None:
     """All rejects, one JSON object a line: file, row, id, reason (in chunk order)."""
     import pyarrow.parquet as pq
 
+    write_rejects_jsonl((row for part in parts for row in pq.read_table(part).to_pylist()), path)
+
+
+def write_rejects_jsonl(rows: Iterable[dict[str, Any]], path: Path) -> None:
+    """Reject rows (:data:`~txlguard.batch.chunk.REJECT_COLUMNS`) as ``rejects.jsonl``, atomically."""
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as f:
-        for part in parts:
-            for row in pq.read_table(part).to_pylist():
-                f.write(
-                    json.dumps(
-                        {
-                            "file": row["source_file"],
-                            "row": row["source_row"],
-                            "id": row["id"],
-                            "reason": row["reject_reason"],
-                        },
-                        ensure_ascii=False,
-                    )
-                    + "\n"
+        for row in rows:
+            f.write(
+                json.dumps(
+                    {
+                        "file": row["source_file"],
+                        "row": row["source_row"],
+                        "id": row["id"],
+                        "reason": row["reject_reason"],
+                    },
+                    ensure_ascii=False,
                 )
+                + "\n"
+            )
     os.replace(tmp, path)
+
+
+def write_summary(directory: Path, summary: dict[str, Any]) -> None:
+    """``summary.json`` and ``summary.html`` (each written whole, then renamed)."""
+    write_json(summary, directory / "summary.json")
+    html = directory / "summary.html"
+    html.with_suffix(".html.tmp").write_text(render_html(summary), encoding="utf-8")
+    html.with_suffix(".html.tmp").replace(html)
 
 
 class _Progress:

@@ -3,8 +3,9 @@
 These rules need every contact with one person, wherever in the input it was, so they run as a
 second pass over the compact per-record results (ids, borrower, counterparty, channel, time —
 no text). The results are hash-partitioned by borrower into buckets of bounded size, written
-as Parquet, and each bucket is evaluated on its own: memory stays bounded by the bucket size,
-not by the input. Within a bucket each borrower's records go through
+as Arrow IPC streams, and each bucket is evaluated on its own: memory stays bounded by the bucket
+size, not by the input. The same buckets give the borrowers whose contacts were reached
+(:func:`~txlguard.batch.summary.reached_of_frame`), since a bucket holds whole borrowers. Within a bucket each borrower's records go through
 :class:`txlguard.detect.logrules.LogRules` — the very rules ``evaluate_logs`` applies to a
 single case, grouping by counterparty within that borrower.
 """
@@ -18,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from txlguard.batch.summary import reached_of_frame
 from txlguard.detect.logrules import LogRuleConfig, LogRules
 from txlguard.ingest.models import Communication
 from txlguard.ingest.readers.base import parse_channel
@@ -32,7 +34,14 @@ LOG_INPUT_COLUMNS: Final[tuple[str, ...]] = (
     "duration",
     "timestamp",
 )
-BUCKET_ROWS = 250_000
+BUCKET_COLUMNS: Final[tuple[str, ...]] = (*LOG_INPUT_COLUMNS, "recipient", "labels")
+"""What the bucket files hold: the log rules' columns and what :func:`reached_of_frame` needs."""
+BUCKET_ROWS = 50_000
+"""Records per bucket (on average): what one worker holds at once in the log pass."""
+MAX_BUCKETS = 256
+"""At most this many bucket files are open at once; past 12.8 million records buckets grow instead."""
+FLUSH_ROWS = 100_000
+"""Records held in memory across all buckets before they are appended to the bucket files."""
 _EVIDENCE = "batch"
 
 
@@ -135,14 +144,15 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return out
 
 
-def evaluate_bucket(path: str, config_json: str) -> list[dict[str, Any]]:
-    """All log findings of one bucket file (records of whole borrowers), borrower by borrower."""
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+def evaluate_frame(frame: Any, config_json: str) -> list[dict[str, Any]]:
+    """All log findings of a frame of whole borrowers' records (in input order), borrower by borrower.
 
+    The pure function of the log pass, shared by the local engine (one bucket file) and the Spark
+    engine (one hash bucket through ``applyInPandas``).
+    """
     config = LogRuleConfig.model_validate_json(config_json)
-    frame = pq.read_table(path, columns=list(LOG_INPUT_COLUMNS)).to_pandas()
     groups: dict[str | None, list[dict[str, Any]]] = {}
-    for record in _records(frame):
+    for record in _records(frame[list(LOG_INPUT_COLUMNS)]):
         borrower = record["borrower_id"]
         groups.setdefault(None if borrower is None else str(borrower), []).append(record)
     rows: list[dict[str, Any]] = []
@@ -151,39 +161,77 @@ def evaluate_bucket(path: str, config_json: str) -> list[dict[str, Any]]:
     return rows
 
 
+def evaluate_bucket(path: str, config_json: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The log findings and the contacts-reached rows of one bucket file (records of whole borrowers)."""
+    import pyarrow as pa
+
+    with pa.OSFile(path, "rb") as source:
+        frame = pa.ipc.open_stream(source).read_all().to_pandas()
+    return evaluate_frame(frame, config_json), reached_of_frame(frame)
+
+
+def bucket_count(total_rows: int) -> int:
+    return min(MAX_BUCKETS, max(1, -(-total_rows // BUCKET_ROWS)))
+
+
 def bucket_results(part_files: Iterable[Path], work: Path, total_rows: int) -> list[str]:
-    """Hash-partition the compact columns of every part file by borrower into bucket files."""
+    """Hash-partition the bucket columns of every part file by borrower into bucket files.
+
+    Bucket files are Arrow IPC streams (no per-batch footer kept in memory, unlike Parquet row
+    groups); rows are held until :data:`FLUSH_ROWS` have gathered, then every bucket's share is
+    appended at once — memory is bounded by that, whatever the input size.
+    """
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    buckets = max(1, -(-total_rows // BUCKET_ROWS))
+    buckets = bucket_count(total_rows)
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    paths = [str(work / f"bucket-{b:04d}.parquet") for b in range(buckets)]
+    paths = [str(work / f"bucket-{b:04d}.arrow") for b in range(buckets)]
+    sinks: list[Any] = []
     writers: list[Any] = []
+    held: list[list[Any]] = [[] for _ in range(buckets)]
+    count = 0
+
+    def flush() -> None:
+        for b, tables in enumerate(held):
+            if tables:
+                writers[b].write_table(pa.concat_tables(tables))
+                tables.clear()
+
     try:
         for part in part_files:
-            table = pq.read_table(part, columns=list(LOG_INPUT_COLUMNS))
+            table = pq.read_table(part, columns=list(BUCKET_COLUMNS))
             if table.num_rows == 0:
                 continue
             if not writers:
-                writers = [pq.ParquetWriter(p, table.schema) for p in paths]
+                options = pa.ipc.IpcWriteOptions(compression="lz4")
+                sinks = [pa.OSFile(p, "wb") for p in paths]
+                writers = [pa.ipc.new_stream(s, table.schema, options=options) for s in sinks]
             if buckets == 1:
-                writers[0].write_table(table)
-                continue
-            keys = pd.util.hash_pandas_object(
-                table.column("borrower_id").to_pandas().fillna(""), index=False
-            ).to_numpy()
-            which = keys % buckets
-            for b in range(buckets):
-                mask = which == b
-                if mask.any():
-                    writers[b].write_table(table.filter(pa.array(mask)))
+                held[0].append(table)
+            else:
+                keys = pd.util.hash_pandas_object(
+                    table.column("borrower_id").to_pandas().fillna(""), index=False
+                ).to_numpy()
+                which = keys % buckets
+                for b in range(buckets):
+                    mask = which == b
+                    if mask.any():
+                        held[b].append(table.filter(pa.array(mask)))
+            count += table.num_rows
+            if count >= FLUSH_ROWS:
+                flush()
+                count = 0
+        if writers:
+            flush()
     finally:
         for w in writers:
             w.close()
+        for sink in sinks:
+            sink.close()
     return [p for p in paths if Path(p).exists()]
 
 

@@ -1,7 +1,8 @@
 """Stream input files (CSV, JSONL, Parquet; UTF-8, GBK, GB18030) as fixed-size chunks of the input frame.
 
 Nothing holds more than one chunk of rows: CSV and JSONL are read line by line, Parquet by record
-batches. A row that cannot be read (undecodable bytes, wrong column count, bad JSON) is not
+batches (without pyarrow's ``pre_buffer``, whose cache of read ranges grew with the file: about
+the file's size in memory after reading it through). A row that cannot be read (undecodable bytes, wrong column count, bad JSON) is not
 dropped: it travels in its chunk with a Chinese reason in ``read_error`` and ends in the rejects.
 Chunks never span two files, so a chunk's number identifies the same rows on every run with the
 same inputs and chunk size — what resuming relies on.
@@ -23,6 +24,8 @@ from typing import Any, Literal
 from txlguard.batch.schema import (
     INPUT_COLUMNS,
     RECORD_FIELDS,
+    SOURCE_FILE,
+    SOURCE_ROW,
     BatchInputError,
     RecordField,
     resolve_columns,
@@ -49,20 +52,41 @@ class InputFile:
 
 @dataclass
 class RawChunk:
-    """Chunk ``index`` of the run: input-frame rows of one file, and how far into the inputs it reaches."""
+    """Chunk ``index`` of the run: input-frame rows of one file, and how far into the inputs it reaches.
+
+    CSV and JSONL chunks hold Python rows (``rows``); Parquet chunks hold the input frame as an
+    Arrow table (``table``), built column by column, which the main process hands to a worker
+    without touching a row.
+    """
 
     index: int
     file: str
     rows: list[Row]
     bytes_done: int
+    table: Any = None
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows) if self.table is not None else len(self.rows)
+
+    @property
+    def data(self) -> list[Row] | Any:
+        """What a worker needs to rebuild the frame (:func:`frame_of`)."""
+        return self.table if self.table is not None else self.rows
 
     def frame(self) -> Any:
         """The rows as a pandas DataFrame with :data:`INPUT_COLUMNS`."""
-        import pandas as pd  # type: ignore[import-untyped]
+        return frame_of(self.data)
 
-        frame = pd.DataFrame.from_records(self.rows, columns=list(INPUT_COLUMNS))
-        frame["source_row"] = frame["source_row"].astype("int64")
-        return frame
+
+def frame_of(data: list[Row] | Any) -> Any:
+    """Python rows or an input-frame Arrow table → a pandas DataFrame with :data:`INPUT_COLUMNS`."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    if not isinstance(data, list):
+        return data.to_pandas()
+    frame = pd.DataFrame.from_records(data, columns=list(INPUT_COLUMNS))
+    frame["source_row"] = frame["source_row"].astype("int64")
+    return frame
 
 
 def _kind(path: Path) -> Kind:
@@ -263,7 +287,7 @@ def _parquet_rows(
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     try:
-        parquet = pq.ParquetFile(file.path)
+        parquet = pq.ParquetFile(file.path, pre_buffer=False)
         names = [str(n) for n in parquet.schema_arrow.names]
         total = max(1, parquet.metadata.num_rows)
     except (pa.ArrowException, OSError) as exc:
@@ -295,6 +319,67 @@ def file_rows(
     return _csv_rows(file, mapping)
 
 
+def _parquet_tables(
+    file: InputFile, mapping: Mapping[RecordField, str], chunk_size: int
+) -> Iterator[tuple[Any, int]]:
+    """(input-frame Arrow table of ``chunk_size`` rows, bytes read so far) of one Parquet file.
+
+    String columns pass through as they are; other types go value by value through the same
+    conversion as :func:`file_rows` (``_as_text``), so a chunk equals the one built row by row.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(file.path, pre_buffer=False)
+        names = [str(n) for n in parquet.schema_arrow.names]
+        total = max(1, parquet.metadata.num_rows)
+    except (pa.ArrowException, OSError) as exc:
+        raise BatchInputError(f"{file.path} 不是有效的 Parquet 文件，或文件已损坏：{exc}") from exc
+    columns = resolve_columns(names, mapping, file.path)
+    wanted = sorted(set(columns.values()))
+    schema = input_arrow_schema()
+
+    def convert(raw: Any, first: int) -> Any:
+        n = raw.num_rows
+        arrays = []
+        for name in INPUT_COLUMNS:
+            column = columns.get(name)  # type: ignore[call-overload]
+            if column is not None:
+                values = raw.column(column)
+                kind = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
+                if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+                    arrays.append(values.cast(pa.string()))
+                else:
+                    arrays.append(pa.array([_as_text(v) for v in values.to_pylist()], pa.string()))
+            elif name == SOURCE_FILE:
+                arrays.append(pa.array([file.path] * n, pa.string()))
+            elif name == SOURCE_ROW:
+                arrays.append(pa.array(np.arange(first, first + n, dtype=np.int64)))
+            else:
+                arrays.append(pa.nulls(n, pa.string()))
+        return pa.Table.from_arrays(arrays, schema=schema).combine_chunks()
+
+    done = 0
+    pending: list[Any] = []
+    held = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=chunk_size, columns=wanted):
+            pending.append(batch)
+            held += batch.num_rows
+            while held >= chunk_size:
+                table = pa.Table.from_batches(pending)
+                yield convert(table.slice(0, chunk_size), done + 1), file.size * (done + chunk_size) // total
+                done += chunk_size
+                rest = table.slice(chunk_size)
+                pending, held = rest.to_batches(), rest.num_rows
+        if held:
+            yield convert(pa.Table.from_batches(pending), done + 1), file.size
+    except (pa.ArrowException, OSError) as exc:
+        raise BatchInputError(f"{file.path} 第{done + 1}行附近无法读取（Parquet 文件已损坏）：{exc}") from exc
+
+
 def iter_chunks(
     files: Sequence[InputFile], mapping: Mapping[RecordField, str], chunk_size: int
 ) -> Iterator[RawChunk]:
@@ -302,6 +387,12 @@ def iter_chunks(
     index = 0
     done_before = 0
     for file in files:
+        if file.kind == "parquet":
+            for table, position in _parquet_tables(file, mapping, chunk_size):
+                yield RawChunk(index, file.path, [], done_before + position, table)
+                index += 1
+            done_before += file.size
+            continue
         rows: list[Row] = []
         position = 0
         try:
@@ -330,3 +421,34 @@ def display_name(path: str) -> str:
     except ValueError:
         return path
     return relative if len(relative) < len(path) else path
+
+
+def input_arrow_schema() -> Any:
+    """The input frame as Arrow: every field, the file and the read error as strings, the row as int64."""
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.int64() if name == SOURCE_ROW else pa.string()) for name in INPUT_COLUMNS])
+
+
+def rows_table(rows: Sequence[Row]) -> Any:
+    """Input-frame rows as an Arrow table of :func:`input_arrow_schema`."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in INPUT_COLUMNS]
+    schema = input_arrow_schema()
+    return pa.Table.from_arrays(
+        [pa.array(list(values), type=f.type) for values, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
+def rows_of_columns(
+    data: Mapping[RecordField, Sequence[Any]], files: Sequence[str], numbers: Sequence[int]
+) -> list[Row]:
+    """Input-frame rows from typed column values (as a Parquet reader gives them), converted as
+    :func:`file_rows` converts a Parquet file's values — what the Spark engine's reader relies on."""
+    fields = list(data.items())
+    return [
+        _record({field: values[i] for field, values in fields}, files[i], numbers[i], None)
+        for i in range(len(numbers))
+    ]

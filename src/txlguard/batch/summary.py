@@ -1,15 +1,16 @@
 """The audit summary: counts by label, agent and day, worst templates, contacts reached — JSON and HTML.
 
 Built by reading the part files a few columns at a time and adding up counters, so it needs no
-more memory than one part file plus the counters (one entry per agent, day, flagged template and
-borrower whose contacts were reached).
+more memory than one part file plus the counters (one entry per agent, day and flagged template;
+the borrowers whose contacts were reached come added up per bucket, see :class:`ReachedTally`). Nothing in it depends on the order of the parts or of the
+rows in them, so the local and the Spark engine, whose part files differ, give the same summary.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -33,16 +34,7 @@ CONTACT_HARM_LABELS: Final[frozenset[str]] = frozenset(
 )
 TOP_TEMPLATES = 30
 TOP_BORROWERS = 1000
-_SUMMARY_COLUMNS = (
-    "id",
-    "borrower_id",
-    "agent_id",
-    "counterparty",
-    "recipient",
-    "timestamp",
-    "labels",
-    "template",
-)
+_SUMMARY_COLUMNS = ("id", "agent_id", "timestamp", "labels", "template")
 
 
 def _nested() -> dict[str, Any]:
@@ -54,19 +46,21 @@ def summarize(
     log_findings: Path | None,
     reject_parts: Iterable[Path],
     *,
+    reached: ReachedTally,
     meta: dict[str, Any],
 ) -> dict[str, Any]:
-    """Add up the results, log findings and rejects into the ``summary.json`` shape."""
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    """Add up the results, log findings and rejects into the ``summary.json`` shape.
 
+    The borrowers whose contacts were reached come in ``reached``, added up per bucket of whole
+    borrowers by the log pass (:func:`reached_of_frame`), so that no counter here grows with the
+    number of borrowers.
+    """
     records = flagged = untimed = 0
     by_label: Counter[str] = Counter()
     agents: dict[str, dict[str, Any]] = defaultdict(_nested)
     days: dict[str, dict[str, Any]] = defaultdict(_nested)
     templates: dict[str, dict[str, Any]] = {}
-    reached: dict[str, dict[str, Any]] = {}
-    for part in part_files:
-        table = pq.read_table(part, columns=list(_SUMMARY_COLUMNS))
+    for table in _batches(part_files, _SUMMARY_COLUMNS):
         columns = {name: table.column(name).to_pylist() for name in _SUMMARY_COLUMNS}
         for i in range(table.num_rows):
             labels: list[str] = columns["labels"][i] or []
@@ -97,30 +91,17 @@ def summarize(
                         "agents": set(),
                         "example_id": columns["id"][i],
                     }
+                elif columns["id"][i] < t["example_id"]:
+                    t["example_id"] = columns["id"][i]  # the smallest id, whatever the order of parts
                 t["count"] += 1
                 t["labels"].update(labels)
                 if len(t["agents"]) < 1000:
                     t["agents"].add(agent)
-            harmful = CONTACT_HARM_LABELS.intersection(labels)
-            if columns["recipient"][i] == "contact" and harmful:
-                borrower = columns["borrower_id"][i] or "（未知借款人）"
-                b = reached.get(borrower)
-                if b is None:
-                    b = reached[borrower] = {
-                        "contacts": set(),
-                        "messages": 0,
-                        "labels": Counter(),
-                        "agents": set(),
-                    }
-                b["messages"] += 1
-                b["labels"].update(harmful)
-                b["contacts"].add(columns["counterparty"][i] or "（未知号码）")
-                b["agents"].add(agent)
     log_by_label: Counter[str] = Counter()
     log_contacts: Counter[str] = Counter()
     log_borrowers: dict[str, set[str]] = defaultdict(set)
-    if log_findings is not None and log_findings.exists():
-        table = pq.read_table(log_findings, columns=["borrower_id", "label", "count", "agent_ids"])
+    findings_files = [log_findings] if log_findings is not None and log_findings.exists() else []
+    for table in _batches(findings_files, ("borrower_id", "label", "count", "agent_ids")):
         for borrower, label, count, agent_ids in zip(
             *(table.column(c).to_pylist() for c in ("borrower_id", "label", "count", "agent_ids")),
             strict=True,
@@ -133,8 +114,7 @@ def summarize(
     rejected = 0
     by_reason: Counter[str] = Counter()
     by_file: Counter[str] = Counter()
-    for part in reject_parts:
-        table = pq.read_table(part, columns=["source_file", "reject_reason"])
+    for table in _batches(reject_parts, ("source_file", "reject_reason")):
         for file, reason in zip(
             *(table.column(c).to_pylist() for c in ("source_file", "reject_reason")), strict=True
         ):
@@ -142,9 +122,6 @@ def summarize(
             by_reason[reason_kind(reason)] += 1
             by_file[file] += 1
     ordered_templates = sorted(templates.values(), key=lambda t: (-t["count"], t["template"]))
-    ordered_reached = sorted(
-        reached.items(), key=lambda kv: (-len(kv[1]["contacts"]), -kv[1]["messages"], kv[0])
-    )
     return {
         **meta,
         "totals": {
@@ -154,7 +131,7 @@ def summarize(
             "flagged": flagged,
             "untimed": untimed,
             "log_findings": sum(log_by_label.values()),
-            "borrowers_contacts_reached": len(reached),
+            "borrowers_contacts_reached": reached.borrowers,
         },
         "by_label": {label.value: by_label.get(label.value, 0) for label in MessageLabel}
         | {k: v for k, v in by_label.items() if k not in {m.value for m in MessageLabel}},
@@ -172,8 +149,8 @@ def summarize(
                 "records": v["records"],
                 "flagged": v["flagged"],
                 "flagged_share": round(v["flagged"] / v["records"], 4) if v["records"] else 0.0,
-                "labels": dict(v["labels"].most_common()),
-                "log_findings": dict(v.get("log_findings", Counter()).most_common()),
+                "labels": _ranked(v["labels"]),
+                "log_findings": _ranked(v.get("log_findings", Counter())),
             }
             for agent, v in sorted(
                 agents.items(),
@@ -185,7 +162,7 @@ def summarize(
                 "day": day,
                 "records": v["records"],
                 "flagged": v["flagged"],
-                "labels": dict(v["labels"].most_common()),
+                "labels": _ranked(v["labels"]),
             }
             for day, v in sorted(days.items())
         ],
@@ -195,29 +172,98 @@ def summarize(
                 {
                     "template": t["template"],
                     "count": t["count"],
-                    "labels": dict(t["labels"].most_common()),
+                    "labels": _ranked(t["labels"]),
                     "agents": len(t["agents"]),
                     "example_id": t["example_id"],
                 }
                 for t in ordered_templates[:TOP_TEMPLATES]
             ],
         },
-        "contacts_reached": {
-            "borrowers": len(reached),
-            "messages": sum(b["messages"] for b in reached.values()),
-            "top": [
-                {
-                    "borrower_id": borrower,
-                    "contacts": len(b["contacts"]),
-                    "messages": b["messages"],
-                    "labels": dict(b["labels"].most_common()),
-                    "agents": sorted(b["agents"])[:20],
-                }
-                for borrower, b in ordered_reached[:TOP_BORROWERS]
-            ],
+        "contacts_reached": reached.section(),
+        "rejects": {
+            "total": rejected,
+            "by_reason": _ranked(by_reason),
+            "by_file": dict(sorted(by_file.items())),
         },
-        "rejects": {"total": rejected, "by_reason": dict(by_reason.most_common()), "by_file": dict(by_file)},
     }
+
+
+REACHED_COLUMNS: Final[tuple[str, ...]] = ("borrower_id", "agent_id", "counterparty", "recipient", "labels")
+
+
+def reached_of_frame(frame: Any) -> list[dict[str, Any]]:
+    """Per borrower in a frame of whole borrowers' results: the contacts reached by harmful messages.
+
+    One row per borrower with at least one message to a contact carrying a label of
+    :data:`CONTACT_HARM_LABELS`: distinct contacts, messages, labels, up to 20 agents.
+    """
+    reached: dict[str, dict[str, Any]] = {}
+    for borrower_id, agent_id, counterparty, recipient, labels in zip(
+        *(frame[c].tolist() for c in REACHED_COLUMNS), strict=True
+    ):
+        if recipient != "contact" or labels is None:
+            continue
+        harmful = CONTACT_HARM_LABELS.intersection(list(labels))
+        if not harmful:
+            continue
+        borrower = borrower_id if isinstance(borrower_id, str) and borrower_id else "（未知借款人）"
+        b = reached.get(borrower)
+        if b is None:
+            b = reached[borrower] = {"contacts": set(), "messages": 0, "labels": Counter(), "agents": set()}
+        b["messages"] += 1
+        b["labels"].update(harmful)
+        b["contacts"].add(counterparty if isinstance(counterparty, str) and counterparty else "（未知号码）")
+        b["agents"].add(agent_id if isinstance(agent_id, str) and agent_id else "（未知）")
+    return [
+        {
+            "borrower_id": borrower,
+            "contacts": len(b["contacts"]),
+            "messages": b["messages"],
+            "labels": _ranked(b["labels"]),
+            "agents": sorted(b["agents"])[:20],
+        }
+        for borrower, b in reached.items()
+    ]
+
+
+class ReachedTally:
+    """The borrowers whose contacts were reached, added up bucket by bucket: counts, and the top
+    :data:`TOP_BORROWERS` (most contacts, then most messages, then id) — bounded memory."""
+
+    def __init__(self) -> None:
+        self.borrowers = 0
+        self.messages = 0
+        self._top: list[dict[str, Any]] = []
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.borrowers += 1
+            self.messages += row["messages"]
+            self._top.append(row)
+        if len(self._top) > 2 * TOP_BORROWERS:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._top.sort(key=lambda b: (-b["contacts"], -b["messages"], b["borrower_id"]))
+        del self._top[TOP_BORROWERS:]
+
+    def section(self) -> dict[str, Any]:
+        self._trim()
+        return {"borrowers": self.borrowers, "messages": self.messages, "top": list(self._top)}
+
+
+def _batches(paths: Iterable[Path], columns: Sequence[str], rows: int = 50_000) -> Iterator[Any]:
+    """Record batches of some columns of Parquet files: memory bounded by ``rows``, not by a file's size
+    (Spark's part files hold a whole partition each)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    for path in paths:
+        yield from pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=rows, columns=list(columns))
+
+
+def _ranked(counter: Counter[str]) -> dict[str, int]:
+    """Most frequent first, ties by key: the same JSON whatever order the parts were read in."""
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def reason_kind(reason: str) -> str:
