@@ -20,22 +20,8 @@ from txlguard.detect import MessageInput, default_scanner
 from txlguard.detect.logrules import evaluate_logs
 from txlguard.ingest.models import Communication
 
+from . import _records as _h
 
-def _helpers() -> Any:
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location(
-        "batch_test_records", Path(__file__).with_name("_records.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["batch_test_records"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_h = _helpers()
 make_records, read_results = _h.make_records, _h.read_results
 write_csv, write_jsonl, write_parquet = _h.write_csv, _h.write_jsonl, _h.write_parquet
 

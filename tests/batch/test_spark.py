@@ -22,22 +22,8 @@ pytest.importorskip("pyspark")
 
 from txlguard.batch.spark import run_spark_audit, spark_session
 
+from . import _records as _h
 
-def _helpers() -> Any:
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location(
-        "batch_test_records", Path(__file__).with_name("_records.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["batch_test_records"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_h = _helpers()
 META = ("generated_at", "engine", "spark_master", "chunk_size")
 
 

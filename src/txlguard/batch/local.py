@@ -134,23 +134,26 @@ def _read_manifest(path: Path) -> dict[int, dict[str, int]]:
     return done
 
 
+OUTPUT_DIRECTORIES = ("results", "rejects", "_work")
+OUTPUT_FILES = ("manifest.jsonl", "rejects.jsonl", "log_findings.parquet", "summary.json", "summary.html")
+
+
+def clear_outputs(out: Path) -> None:
+    """Remove what an audit wrote into ``out`` (its state file last), for a fresh start."""
+    for name in OUTPUT_DIRECTORIES:
+        shutil.rmtree(out / name, ignore_errors=True)
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    (out / "audit.json").unlink(missing_ok=True)
+
+
 def _prepare(out: Path, state: dict[str, Any], restart: bool) -> dict[int, dict[str, int]]:
     """Create or check the output directory; the finished chunks a rerun may skip."""
     state_file = out / "audit.json"
     if out.exists() and not out.is_dir():
         raise BatchInputError(f"{out} 已存在且不是目录")
     if restart and state_file.exists():
-        for name in ("results", "rejects", "_work"):
-            shutil.rmtree(out / name, ignore_errors=True)
-        for name in (
-            "manifest.jsonl",
-            "rejects.jsonl",
-            "log_findings.parquet",
-            "summary.json",
-            "summary.html",
-        ):
-            (out / name).unlink(missing_ok=True)
-        state_file.unlink()
+        clear_outputs(out)
     if state_file.exists():
         previous = json.loads(state_file.read_text(encoding="utf-8"))
         if previous != state:

@@ -46,6 +46,7 @@ from txlguard.batch.local import (
     _prepare,
     _state,
     check_inputs,
+    clear_outputs,
     write_rejects_jsonl,
     write_summary,
 )
@@ -372,17 +373,7 @@ def _prepare_spark(out: str | Path, state: dict[str, Any], restart: bool) -> Pat
     previous = directory / "audit.json"
     same = previous.exists() and json.loads(previous.read_text(encoding="utf-8")) == state
     if same or restart:
-        for name in ("results", "rejects", "_work"):
-            shutil.rmtree(directory / name, ignore_errors=True)
-        for name in (
-            "manifest.jsonl",
-            "rejects.jsonl",
-            "log_findings.parquet",
-            "summary.json",
-            "summary.html",
-        ):
-            (directory / name).unlink(missing_ok=True)
-        previous.unlink(missing_ok=True)
+        clear_outputs(directory)
     _prepare(directory, state, restart=False)
     for name in ("results", "rejects"):
         shutil.rmtree(directory / name)  # Spark writes these directories itself
