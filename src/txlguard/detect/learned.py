@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -106,16 +105,16 @@ class LearnedTier:
 
     def decision(self, text: str) -> np.ndarray[Any, Any] | None:
         """The linear score per label (before the sigmoid), or None when no n-gram is known."""
-        index = self.index
-        known = [
-            (i, c) for gram, c in Counter(char_ngrams(text)).items() if (i := index.get(gram)) is not None
-        ]
-        if not known:
+        ids = [i for i in map(self.index.get, char_ngrams(text)) if i is not None]
+        if not ids:
             return None
-        pairs = np.array(known, dtype=np.intp)
-        idx = pairs[:, 0]
-        weights = (1.0 + np.log(pairs[:, 1])) * self.idf[idx]
-        weights /= math.sqrt(float(weights @ weights))
+        idx = np.array(ids, dtype=np.intp)
+        if len(set(ids)) == len(ids):  # the usual case: every known n-gram once (tf weight 1)
+            weights = self.idf[idx]
+        else:
+            idx, counts = np.unique(idx, return_counts=True)
+            weights = (1.0 + np.log(counts)) * self.idf[idx]
+        weights = weights / math.sqrt(float(weights @ weights))
         scores: np.ndarray[Any, Any] = weights @ self.coef[idx] + self.intercept
         return scores
 
