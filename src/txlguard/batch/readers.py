@@ -280,9 +280,11 @@ def _jsonl_rows(file: InputFile, mapping: Mapping[RecordField, str]) -> Iterator
 # -- Parquet ------------------------------------------------------------------------------------
 
 
-def _parquet_rows(
-    file: InputFile, mapping: Mapping[RecordField, str], batch_size: int
-) -> Iterator[tuple[Row, int]]:
+def _open_parquet(
+    file: InputFile, mapping: Mapping[RecordField, str]
+) -> tuple[Any, dict[RecordField, str], list[str], int]:
+    """The open file (without pyarrow's pre-buffer, which keeps about the file in memory), the
+    input column of each record field, the columns to read, and the row count (at least 1)."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -293,7 +295,15 @@ def _parquet_rows(
     except (pa.ArrowException, OSError) as exc:
         raise BatchInputError(f"{file.path} 不是有效的 Parquet 文件，或文件已损坏：{exc}") from exc
     columns = resolve_columns(names, mapping, file.path)
-    wanted = sorted(set(columns.values()))
+    return parquet, columns, sorted(set(columns.values())), total
+
+
+def _parquet_rows(
+    file: InputFile, mapping: Mapping[RecordField, str], batch_size: int
+) -> Iterator[tuple[Row, int]]:
+    import pyarrow as pa
+
+    parquet, columns, wanted, total = _open_parquet(file, mapping)
     number = 0
     try:
         for batch in parquet.iter_batches(batch_size=batch_size, columns=wanted):
@@ -329,16 +339,8 @@ def _parquet_tables(
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    try:
-        parquet = pq.ParquetFile(file.path, pre_buffer=False)
-        names = [str(n) for n in parquet.schema_arrow.names]
-        total = max(1, parquet.metadata.num_rows)
-    except (pa.ArrowException, OSError) as exc:
-        raise BatchInputError(f"{file.path} 不是有效的 Parquet 文件，或文件已损坏：{exc}") from exc
-    columns = resolve_columns(names, mapping, file.path)
-    wanted = sorted(set(columns.values()))
+    parquet, columns, wanted, total = _open_parquet(file, mapping)
     schema = input_arrow_schema()
 
     def convert(raw: Any, first: int) -> Any:
