@@ -12,22 +12,15 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL
 from typer.testing import CliRunner, Result
 
 from txlguard.cli import app
 from txlguard.ingest.testing import sms_backup_xml
-from txlguard.store.testing import (
-    BACKENDS,
-    ENV_TEST_DATABASE_URL,
-    postgres_required,
-    scratch_database,
-    server_url_from_env,
-)
 
 CHINA = timezone(timedelta(hours=8))
 COLLECTOR = "17103258890"
@@ -49,24 +42,17 @@ SMS = sms_backup_xml(
 NOTE = "催收员给我妈妈打电话，说我欠钱不还是骗子。\n\n他们还在家族群里发了我的身份证照片。\n".encode()
 
 
-@pytest.fixture(params=BACKENDS)
-def env(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh case store (database + blob directory) configured through the environment."""
-    backend = request.param
-    if backend == "postgresql" and not server_url_from_env():
-        message = f"{ENV_TEST_DATABASE_URL} is not set (scripts/start-test-postgres.sh starts a server)"
-        if postgres_required():
-            pytest.fail(f"CI requires the PostgreSQL case CLI tests: {message}")
-        pytest.skip(message)
-    with scratch_database(backend, tmp_path) as url:
-        monkeypatch.setenv("TXLGUARD_DATABASE_URL", url.render_as_string(hide_password=False))
-        monkeypatch.setenv("TXLGUARD_BLOB_DIR", str(tmp_path / "blobs"))
-        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-        files = tmp_path / "files"
-        files.mkdir()
-        (files / "sms.xml").write_bytes(SMS)
-        (files / "自述.txt").write_bytes(NOTE)
-        yield files
+@pytest.fixture
+def env(db_url: URL, blob_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh case store (the root conftest's database + blob directory) configured through the
+    environment, as the CLI finds it; returns a folder with evidence files."""
+    monkeypatch.setenv("TXLGUARD_DATABASE_URL", db_url.render_as_string(hide_password=False))
+    monkeypatch.setenv("TXLGUARD_BLOB_DIR", str(blob_dir))
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "sms.xml").write_bytes(SMS)
+    (files / "自述.txt").write_bytes(NOTE)
+    return files
 
 
 def run(*args: str) -> Result:

@@ -4,27 +4,20 @@ evidence files, the command on a throwaway Typer app driven with typed input."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
+from sqlalchemy.engine import URL
 from typer.testing import CliRunner, Result
 
 from txlguard.ingest.testing import RECEIVED, sms_backup_xml
 from txlguard.interview import default_question_book
 from txlguard.interview.cli import interview_command
 from txlguard.pipeline import judge_case
-from txlguard.store import Store, open_store
-from txlguard.store.testing import (
-    BACKENDS,
-    ENV_TEST_DATABASE_URL,
-    postgres_required,
-    scratch_database,
-    server_url_from_env,
-)
+from txlguard.store import Store
 
 CHINA = timezone(timedelta(hours=8))
 COLLECTOR = "17103258890"
@@ -73,23 +66,12 @@ LOAN_SETTLED = {
 }
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    """A fresh store, configured through the environment as the CLI finds it, and open for the test."""
-    if request.param == "postgresql" and not server_url_from_env():
-        message = f"{ENV_TEST_DATABASE_URL} is not set (scripts/start-test-postgres.sh starts a server)"
-        if postgres_required():
-            pytest.fail(f"CI requires the PostgreSQL interview tests: {message}")
-        pytest.skip(message)
-    with scratch_database(request.param, tmp_path) as url:
-        monkeypatch.setenv("TXLGUARD_DATABASE_URL", url.render_as_string(hide_password=False))
-        monkeypatch.setenv("TXLGUARD_BLOB_DIR", str(tmp_path / "blobs"))
-        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-        opened = open_store(url, blob_dir=tmp_path / "blobs")
-        try:
-            yield opened
-        finally:
-            opened.close()
+@pytest.fixture
+def store(store: Store, db_url: URL, blob_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """The root conftest's fresh store, also configured through the environment as the CLI finds it."""
+    monkeypatch.setenv("TXLGUARD_DATABASE_URL", db_url.render_as_string(hide_password=False))
+    monkeypatch.setenv("TXLGUARD_BLOB_DIR", str(blob_dir))
+    return store
 
 
 def interview(case_id: str, *options: str, typed: str = "") -> Result:
