@@ -41,6 +41,7 @@ SEPARATOR = "\n"
 SMALL_CHUNK = 8
 """Up to this many messages, the learned tier scores each on its own (an API check of one message)."""
 LEARNED_EXPLANATION = "统计模型判断：与已标注的违法催收语句相似（没有规则命中，请人工核实）"
+_DISCLOSURE = MessageLabel.DISCLOSURE_TO_THIRD_PARTY.value
 _LABEL_ORDER = {label.value: i for i, label in enumerate(MessageLabel)}
 _Mapper = Callable[[int, int], tuple[int, int]]
 M = TypeVar("M", bound=BaseModel)
@@ -364,14 +365,14 @@ class Scanner:
             return []
         ruled = {f.label for f in findings if f.confidence >= self.min_confidence or f.voice != "direct"}
         ruled |= self._learned_excluded
-        if view.recipient()[0] == "borrower":
-            ruled.add(MessageLabel.DISCLOSURE_TO_THIRD_PARTY.value)
-        text = view.text
+        hits = self.learned.hits(view.text, skip=ruled, probabilities=row)
+        if any(h.label == _DISCLOSURE for h in hits) and view.recipient()[0] == "borrower":
+            hits = [h for h in hits if h.label != _DISCLOSURE]  # recipient worked out only when it matters
         return [
             Finding(
                 h.label, h.start, h.end, round(h.probability, 3), LEARNED_EXPLANATION, "learned", "direct", ""
             )
-            for h in self.learned.hits(text, skip=ruled, probabilities=row)
+            for h in hits
         ]
 
     def _assemble(
