@@ -218,17 +218,16 @@ class Scanner:
         slow = sorted(routed)
         normalized = dict(zip(slow, self._normalize([texts[i] for i in slow]), strict=True)) if slow else {}
         earlier: dict[tuple[str, Recipient | None], ScanResult] | None = {} if self.reuse_identical else None
-        learned = self.learned
-        probabilities = self._learned_probabilities(texts, joined, seps) if learned else None
-        # Messages that needed the full normaliser are scored on their normalised text, together.
+        probabilities: np.ndarray[Any, Any] | None = None
+        flagged: np.ndarray[Any, Any] | None = None
         routed_rows: dict[int, np.ndarray[Any, Any]] = {}
-        if learned is not None and slow:
-            normal_texts = [normalized[i][0] for i in slow]
-            rows = self._learned_probabilities(
-                normal_texts, SEPARATOR.join(normal_texts), list(accumulate(map(_len_plus_one, normal_texts)))
+        if self.learned is not None:
+            probabilities = self._learned_probabilities(texts)
+            flagged = self.learned.over_threshold(probabilities)
+            # Messages that needed the full normaliser are scored on their normalised text.
+            routed_rows = dict(
+                zip(slow, self._learned_probabilities([normalized[i][0] for i in slow]), strict=True)
             )
-            routed_rows = dict(zip(slow, rows, strict=True))
-        flagged = learned.over_threshold(probabilities) if learned and probabilities is not None else None
         for i, msg in enumerate(msgs):
             if (
                 i not in normalized
@@ -263,21 +262,20 @@ class Scanner:
             results.append(result)
         return results
 
-    def _learned_probabilities(self, texts: list[str], joined: str, seps: list[int]) -> np.ndarray[Any, Any]:
-        """The learned tier's probabilities for every message of the chunk, each distinct text once."""
-        assert self.learned is not None
+    def _learned_probabilities(self, texts: list[str]) -> np.ndarray[Any, Any]:
+        """The learned tier's probabilities (one row per text), each distinct text scored once."""
+        learned = self.learned
+        assert learned is not None
         if len(texts) <= SMALL_CHUNK:  # numpy's fixed costs outweigh the work: one at a time
-            return np.array([self.learned.probability_row(self.fold.apply(t)) for t in texts])
-        if not self.reuse_identical:
-            return self.learned.batch_probabilities(self.fold.apply(joined), seps)
+            return np.array([learned.probability_row(self.fold.apply(t)) for t in texts]).reshape(
+                len(texts), len(learned.labels)
+            )
         first: dict[str, int] = {}
-        row_of = [first.setdefault(t, len(first)) for t in texts]
-        if len(first) == len(texts):
-            return self.learned.batch_probabilities(self.fold.apply(joined), seps)
-        distinct = list(first)
-        distinct_seps = list(accumulate(map(_len_plus_one, distinct)))
-        rows = self.learned.batch_probabilities(self.fold.apply(SEPARATOR.join(distinct)), distinct_seps)
-        return rows[np.asarray(row_of, dtype=np.intp)]
+        row_of = [first.setdefault(t, len(first)) for t in texts] if self.reuse_identical else None
+        distinct = list(first) if row_of is not None and len(first) < len(texts) else texts
+        seps = list(accumulate(map(_len_plus_one, distinct)))
+        rows = learned.batch_probabilities(self.fold.apply(SEPARATOR.join(distinct)), seps)
+        return rows if distinct is texts else rows[np.asarray(row_of, dtype=np.intp)]
 
     def _hits(self, text: str) -> list[Hit]:
         data = text.encode("utf-8", "surrogatepass")
@@ -328,9 +326,9 @@ class Scanner:
         for recognizer in self.registry.recognizers:
             if recognizer.label in labels or recognizer.always_analyze(view):
                 findings.extend(recognizer.analyze(view))
+        findings.extend(self._learned_findings(view, findings, learned_row))
         # Personal data matters as what was disclosed or threatened: looked for in messages with
         # a finding or addressed to a contact.
-        findings.extend(self._learned_findings(view, findings, learned_row))
         personal: list[PersonalFinding] = []
         if self.registry.personal and (
             any(f.confidence >= self.min_confidence for f in findings) or msg.recipient == "contact"
