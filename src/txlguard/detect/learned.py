@@ -44,7 +44,7 @@ def features_text(text: str) -> str:
 
 def char_ngrams(text: str) -> list[str]:
     """Character 1–4-grams of :func:`features_text` (the analyzer of training and inference)."""
-    t = text.translate(_DIGITS_TO_ZERO)
+    t = features_text(text)
     n = len(t)
     out: list[str] = []
     for size in range(NGRAM_MIN, NGRAM_MAX + 1):
@@ -241,7 +241,7 @@ class LearnedTier:
 def _gram_hash(gram: str) -> np.uint64:
     """The polynomial hash :meth:`LearnedTier.batch_probabilities` computes, for one n-gram."""
     h = 0
-    for ch in gram.translate(_DIGITS_TO_ZERO):
+    for ch in features_text(gram):
         h = (h * int(_HASH_BASE) + ord(ch) + 1) % (1 << 64)
     return np.uint64(h)
 
