@@ -1,16 +1,19 @@
 """Request dependencies: the store, API-key and case-token checks, rate limits.
 
 API keys travel as ``Authorization: Bearer <key>`` (DESIGN.md). A checked key is trusted for
-``key_cache_seconds`` so the hot path (``/v1/check``) does not ask the database each time; its
-``last_used_at`` is written at most once a minute. Case tokens travel as ``X-Case-Token`` and are
+``key_cache_seconds`` so the hot path (``/v1/check``) does not ask the database each time (see
+:class:`ApiKeys`); its ``last_used_at`` is written at most once a minute. Case tokens travel as ``X-Case-Token`` and are
 compared in constant time against the stored hash.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import threading
+import logging
+import math
 import time
+from collections.abc import Awaitable
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -22,6 +25,8 @@ from txlguard.service.settings import ServiceSettings
 from txlguard.store import ApiKeyInfo, Store
 
 TOUCH_EVERY_SECONDS = 60.0
+
+logger = logging.getLogger("txlguard.service")
 
 
 def get_store(request: Request) -> Store:
@@ -35,31 +40,81 @@ def get_settings(request: Request) -> ServiceSettings:
 
 
 class ApiKeys:
-    """Keys looked up by the SHA-256 of the secret, remembered for a few seconds."""
+    """Keys looked up by the SHA-256 of the secret, remembered for ``ttl`` seconds.
+
+    The hot path never queues behind the store: a remembered key that is between one and two
+    ``ttl`` old is still used while one background look-up refreshes it, and requests that need a
+    look-up at the same moment share one. (When every remembered key expired at once and each
+    request asked the store itself, ``/v1/check`` stalled for tens of milliseconds every ``ttl``.)
+    So a revoked key stops working within about ``ttl`` seconds; with ``ttl`` 0 at once.
+    ``last_used_at`` is written in the background too, at most once a minute per key.
+    """
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
         self._seen: dict[str, tuple[ApiKeyInfo, float]] = {}
         self._touched: dict[int, float] = {}
-        self._lock = threading.Lock()
+        self._lookups: dict[str, asyncio.Future[ApiKeyInfo | None]] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     async def lookup(self, store: Store, secret: str) -> ApiKeyInfo | None:
         digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
         now = time.monotonic()
         cached = self._seen.get(digest)
-        if cached is not None and now - cached[1] < self.ttl:
+        age = now - cached[1] if cached is not None else math.inf
+        if cached is not None and age < self.ttl:
             info: ApiKeyInfo | None = cached[0]
+        elif cached is not None and age < 2 * self.ttl:
+            info = cached[0]
+            if digest not in self._lookups:
+                self._in_background(self._fetch(store, secret, digest))
         else:
-            info = await run_in_threadpool(store.api_key, secret)
-            with self._lock:
-                if info is None:
-                    self._seen.pop(digest, None)
-                elif self.ttl > 0:
-                    self._seen[digest] = (info, now)
-        if info is not None and info.active and now - self._touched.get(info.id, -1e9) >= TOUCH_EVERY_SECONDS:
+            info = await self._fetch(store, secret, digest)
+        if (
+            info is not None
+            and info.active
+            and now - self._touched.get(info.id, -math.inf) >= TOUCH_EVERY_SECONDS
+        ):
             self._touched[info.id] = now
-            await run_in_threadpool(store.touch_api_key, info.id)
+            self._in_background(run_in_threadpool(store.touch_api_key, info.id))
         return info
+
+    async def _fetch(self, store: Store, secret: str, digest: str) -> ApiKeyInfo | None:
+        """One look-up in the store per key at a time; callers arriving meanwhile share its answer."""
+        pending = self._lookups.get(digest)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[ApiKeyInfo | None] = asyncio.get_running_loop().create_future()
+        self._lookups[digest] = future
+        try:
+            info = await run_in_threadpool(store.api_key, secret)
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # marked as retrieved: nobody else may be waiting
+            raise
+        except BaseException:  # cancelled: whoever shares it asks again
+            future.cancel()
+            raise
+        else:
+            future.set_result(info)
+            if info is None:
+                self._seen.pop(digest, None)
+            elif self.ttl > 0:
+                self._seen[digest] = (info, time.monotonic())
+            return info
+        finally:
+            del self._lookups[digest]
+
+    def _in_background(self, work: Awaitable[object]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception as exc:  # the request went on; only the bookkeeping is lost
+                logger.warning("API key bookkeeping failed: %s", type(exc).__name__)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
 
 def _limited(limiter: RateLimiter, who: str) -> None:
@@ -73,11 +128,12 @@ def _limited(limiter: RateLimiter, who: str) -> None:
         )
 
 
+API_KEY_HEADER_DOC = "Bearer <API 密钥>（txlguard keys create 创建）"
+
+
 async def require_api_key(
     request: Request,
-    authorization: Annotated[
-        str | None, Header(description="Bearer <API 密钥>（txlguard keys create 创建）")
-    ] = None,
+    authorization: Annotated[str | None, Header(description=API_KEY_HEADER_DOC)] = None,
 ) -> ApiKeyInfo:
     """401 without a valid key, 403 for a revoked one, 429 over the key's rate."""
     if not authorization:
@@ -140,5 +196,4 @@ def require_case(
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
-ApiKeyDep = Annotated[ApiKeyInfo, Depends(require_api_key)]
 CaseDep = Annotated[str, Depends(require_case)]

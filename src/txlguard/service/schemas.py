@@ -120,3 +120,36 @@ class LetterOut(BaseModel):
 class LettersOut(BaseModel):
     verdict: str
     letters: list[LetterOut]
+
+
+def raw_request_doc(model: type[BaseModel], headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """OpenAPI of an endpoint that reads its JSON body (and headers) itself: the body's schema,
+    self-contained, and the headers it reads. Such an endpoint is documented as if FastAPI read them."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return inline(definitions[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    doc: dict[str, Any] = {
+        "requestBody": {"required": True, "content": {"application/json": {"schema": inline(schema)}}}
+    }
+    if headers:
+        doc["parameters"] = [
+            {
+                "name": name,
+                "in": "header",
+                "required": False,
+                "description": text,
+                "schema": {"type": "string"},
+            }
+            for name, text in headers.items()
+        ]
+    return doc

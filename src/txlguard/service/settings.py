@@ -32,5 +32,7 @@ class ServiceSettings(BaseSettings):
         default=120, gt=0, description="requests per client address per minute on endpoints without a key"
     )
     key_cache_seconds: float = Field(
-        default=5.0, ge=0, description="how long a checked API key is trusted before the store is asked again"
+        default=5.0,
+        ge=0,
+        description="how long a checked API key is trusted before the store is asked again (a revoked key stops working within about this time)",
     )
