@@ -31,8 +31,12 @@ MODEL_FILE = "learned_tier.npz"
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 #: Multiplier of the polynomial n-gram hash (odd, 64-bit); see :meth:`LearnedTier.batch_probabilities`.
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
-#: Presence table of 2**21 bytes over the top bits of the vocabulary's hashes (a cheap first test).
-_PRESENT_SHIFT = np.uint64(43)
+#: The n-gram table: 2**SLOT_BITS slots addressed by the top bits of the hash times _SLOT_MIX (an odd
+#: constant: the top bits of a short n-gram's own hash are all zero).
+SLOT_BITS = 21
+_SLOT_SHIFT = np.uint64(64 - SLOT_BITS)
+_SLOT_MIX = np.uint64(0xD6E8FEB86659FD93)
+_EMPTY, _SHARED = -1, -2
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 
 
@@ -87,8 +91,15 @@ class LearnedTier:
         if len(self._keys) > 1 and bool((self._keys[1:] == self._keys[:-1]).any()):
             raise ValueError("learned tier: two n-grams of the vocabulary share a hash")
         self._coef_by_label = np.ascontiguousarray(self.coef.T)
-        self._present = np.zeros(1 << (64 - _PRESENT_SHIFT), dtype=np.uint8)
-        self._present[self._keys >> _PRESENT_SHIFT] = 1
+        # A slot holds the one vocabulary n-gram whose hash falls in it (one comparison of the whole
+        # hash then confirms a match), nothing, or a mark that several do (a binary search among
+        # the sorted hashes then decides; about two hundred slots of two million).
+        self._hash_of_feature = hashes
+        slots = _slot(self._keys)
+        self._table = np.full(1 << SLOT_BITS, _EMPTY, dtype=np.int32)
+        self._table[slots] = self._features
+        shared_slots, per_slot = np.unique(slots, return_counts=True)
+        self._table[shared_slots[per_slot > 1]] = _SHARED
 
     @classmethod
     def load(cls, data: Any) -> LearnedTier:
@@ -149,32 +160,39 @@ class LearnedTier:
                     break
                 if size > 1:  # the hash of the n-gram at i from that of the (n-1)-gram at i
                     h = h[:count] * _HASH_BASE + codes[size - 1 : size - 1 + count]
-                # Most n-grams are not in the vocabulary: one look at the presence table drops them.
-                maybe = self._present[h >> _PRESENT_SHIFT].astype(bool)
-                maybe &= (zero_prefix[size : size + count] - zero_prefix[:count]) == 0
-                at = np.nonzero(maybe)[0]
-                hashes = h[at]
-                slot = np.searchsorted(self._keys, hashes)
-                slot[slot >= len(self._keys)] = 0
-                known = self._keys[slot] == hashes
+                inside = (zero_prefix[size : size + count] - zero_prefix[:count]) == 0  # no separator
+                slot = self._table[_slot(h)]
+                at = np.flatnonzero((slot >= 0) & inside)
+                feature = slot[at]
+                known = self._hash_of_feature[feature] == h[at]
                 positions.append(at[known])
-                features.append(self._features[slot[known]])
+                features.append(feature[known])
+                shared = np.flatnonzero((slot == _SHARED) & inside)
+                if len(shared):
+                    hashes = h[shared]
+                    where = np.searchsorted(self._keys, hashes)
+                    where[where >= len(self._keys)] = 0
+                    known = self._keys[where] == hashes
+                    positions.append(shared[known])
+                    features.append(self._features[where[known]])
         pos = np.concatenate(positions)
         if not len(pos):
             return out
         feat = np.concatenate(features)
+        n_features = len(self.idf)
+        key_type = np.int32 if n_msgs * n_features < 2**31 else np.int64  # a narrower sort is faster
         lengths = np.diff(np.concatenate(([0], np.asarray(boundaries, dtype=np.intp))))
-        msg = np.repeat(np.arange(n_msgs), lengths)[pos]  # the message each n-gram starts in
-        pair, tf = np.unique(msg.astype(np.int64) * len(self.idf) + feat, return_counts=True)
-        msg_of, feat_of = np.divmod(pair, len(self.idf))
+        owner = np.repeat(np.arange(n_msgs, dtype=key_type), lengths)  # the message of each character
+        pair, tf = np.unique(owner[pos] * key_type(n_features) + feat.astype(key_type), return_counts=True)
+        msg_of, feat_of = np.divmod(pair, n_features)
         weight = (1.0 + np.log(tf)) * self.idf[feat_of]
-        norm = np.sqrt(np.bincount(msg_of, weights=weight * weight, minlength=n_msgs))
-        has = norm > 0
-        inverse = np.divide(1.0, norm, out=np.zeros_like(norm), where=has)
+        # Pairs are sorted by message: each message's n-grams are one run, summed by reduceat.
+        starts = np.flatnonzero(np.concatenate(([True], msg_of[1:] != msg_of[:-1])))
+        inverse_norm = 1.0 / np.sqrt(np.add.reduceat(weight * weight, starts))
+        rows = msg_of[starts]
         for j in range(len(self.labels)):
-            raw = np.bincount(msg_of, weights=weight * self._coef_by_label[j][feat_of], minlength=n_msgs)
-            score = raw[has] * inverse[has] + self.intercept[j]
-            out[has, j] = 1.0 / (1.0 + np.exp(-score))
+            raw = np.add.reduceat(weight * self._coef_by_label[j][feat_of], starts)
+            out[rows, j] = 1.0 / (1.0 + np.exp(-(raw * inverse_norm + self.intercept[j])))
         return out
 
     def over_threshold(self, probabilities: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -236,6 +254,13 @@ class LearnedTier:
         while e > s and text[e - 1].isspace():
             e -= 1
         return s, e
+
+
+def _slot(hashes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The table slot of each n-gram hash."""
+    with np.errstate(over="ignore"):
+        slots: np.ndarray[Any, Any] = (hashes * _SLOT_MIX) >> _SLOT_SHIFT
+    return slots
 
 
 def _gram_hash(gram: str) -> np.uint64:
