@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -52,7 +53,7 @@ def char_ngrams(text: str) -> list[str]:
     n = len(t)
     out: list[str] = []
     for size in range(NGRAM_MIN, NGRAM_MAX + 1):
-        out.extend(t[i : i + size] for i in range(n - size + 1))
+        out += [t[i : i + size] for i in range(n - size + 1)]
     return out
 
 
@@ -116,16 +117,14 @@ class LearnedTier:
 
     def decision(self, text: str) -> np.ndarray[Any, Any] | None:
         """The linear score per label (before the sigmoid), or None when no n-gram is known."""
-        ids = [i for i in map(self.index.get, char_ngrams(text)) if i is not None]
-        if not ids:
+        counts = Counter(map(self.index.get, char_ngrams(text)))
+        counts.pop(None, None)
+        if not counts:
             return None
-        idx = np.array(ids, dtype=np.intp)
-        if len(set(ids)) == len(ids):  # the usual case: every known n-gram once (tf weight 1)
-            weights = self.idf[idx]
-        else:
-            idx, counts = np.unique(idx, return_counts=True)
-            weights = (1.0 + np.log(counts)) * self.idf[idx]
-        weights = weights / math.sqrt(float(weights @ weights))
+        idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.idf[idx]
+        weights /= math.sqrt(float(weights @ weights))
         scores: np.ndarray[Any, Any] = weights @ self.coef[idx] + self.intercept
         return scores
 
