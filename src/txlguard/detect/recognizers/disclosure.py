@@ -37,7 +37,7 @@ class DisclosureRecognizer(Recognizer):
         role, inferred = view.recipient()
         if group:
             role, inferred = "contact", view.given_recipient != "contact"
-        if role != "contact" or view.spans(self, "guarantee", whole):
+        if role != "contact" or view.spans(self, "guarantee", whole) or view.spans(self, "writer_own", whole):
             return out
         settings = self.lexicon.settings
         debt = view.spans(self, "debt_info", whole)
