@@ -6,8 +6,8 @@ Usage::
 
 Without FILE it scores, in this order and where they exist: the shared dev set
 (``../shared/data/dev/messages.jsonl`` beside the repository), ``tests/data/messages_tuning.jsonl``,
-``tests/data/messages_tuning2.jsonl``, ``tests/data/messages_tuning3.jsonl`` and
-``benchmarks/data/messages_holdout.jsonl``.
+``tests/data/messages_tuning2.jsonl``, ``tests/data/messages_tuning3.jsonl``,
+``tests/data/messages_tuning4.jsonl`` and ``benchmarks/data/messages_holdout.jsonl``.
 
 Each line of a corpus is ``{"id", "text", "recipient", "labels", "source", "note"?}``; ``labels``
 holds TAXONOMY §1 codes, ``[]`` meaning lawful. For each file the script runs
@@ -45,6 +45,7 @@ DEFAULT_FILES: tuple[Path, ...] = (
     REPO_ROOT / "tests" / "data" / "messages_tuning.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning2.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning3.jsonl",
+    REPO_ROOT / "tests" / "data" / "messages_tuning4.jsonl",
     REPO_ROOT / "benchmarks" / "data" / "messages_holdout.jsonl",
 )
 

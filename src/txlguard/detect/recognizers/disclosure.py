@@ -37,8 +37,11 @@ class DisclosureRecognizer(Recognizer):
         role, inferred = view.recipient()
         if group:
             role, inferred = "contact", view.given_recipient != "contact"
-        if role != "contact" or view.spans(self, "guarantee", whole):
+        if role != "contact":
             return out
+        # A named guarantor asked to honour the guarantee, or a writer speaking of themselves: the
+        # rules have read the message as lawful, and say so (no label, and no learned-tier guess).
+        lawful = bool(view.spans(self, "guarantee", whole) or view.spans(self, "writer_own", whole))
         settings = self.lexicon.settings
         debt = view.spans(self, "debt_info", whole)
         request = view.spans(self, "request", whole)
@@ -52,9 +55,12 @@ class DisclosureRecognizer(Recognizer):
             why = "要求借款人以外的人（联系人）转告、督促或代为还款"
         else:
             return out
-        voice = view.voice(span[0], span[1], self.lexicon.negation, victim_before=False)
-        if voice == "quoted_law" or voice == "negated":
+        if lawful:
+            out.append(
+                Finding(self.label, span[0], span[1], conf, why, self.name, "conditional_lawful", "lawful")
+            )
             return out
+        voice = view.voice(span[0], span[1], self.lexicon.negation, victim_before=False)
         out.append(Finding(self.label, span[0], span[1], conf, why, self.name, voice, "recipient_contact"))
         return out
 

@@ -14,8 +14,11 @@ class InsultRecognizer(Recognizer):
     label = "insult"
 
     def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
-        """ "你妈的电话", "爸妈的养老金": a possessive 的, not the curse "妈的"."""
+        """ "你妈的电话", "爸妈的养老金": a possessive 的, not the curse "妈的"; nor "您当妈的",
+        "做爹的" (a role: "as a mother")."""
         if not hit.term.endswith("的"):
             return True
+        if hit.start > 0 and view.text[hit.start - 1] in self.lexicon.settings.get("role_before", ""):
+            return False
         pattern = view.cue_index.regexes_or_literals(self.tag("possessed")[0])
         return pattern.match(view.text, hit.end) is None

@@ -33,8 +33,8 @@ class ThreatOfViolenceRecognizer(Recognizer):
                 return False  # "去找你的担保人": someone else is visited
             senders = settings.get("not_after_for_visit", "")
             before = view.text[max(0, hit.start - 2) : hit.start]
-            if any(c in senders for c in before[-1:]) or (before.endswith("到") and before[:1] in senders):
-                return False  # "发到你老家", "打到你公司": sending, not going
+            if any(c in senders for c in before[-1:]) or (before[-1:] in "到你您" and before[:1] in senders):
+                return False  # "发到你老家", "打到你公司", "贴你单位门口": sending or posting, not going
             group = str(settings.get("visit_not_followed_by", "")).removeprefix("re:")
             return not (group and re.match(group, view.text[hit.end : hit.end + 4]))
         if rule.anchor == "harm" and hit.term in self._detention:

@@ -65,12 +65,19 @@ class ThreatToContactsRecognizer(Recognizer):
         return self.accept_target(view, hit)
 
     def accept_target(self, view: MessageView, hit: Hit) -> bool:
-        """Whether a target hit names someone to be contacted (see ``accept``)."""
+        """Whether a target hit names someone to be contacted (see ``accept``): not "所有人" of a
+        post on the internet ("发到网上让所有人都看到" exposes; it contacts no one)."""
         after, before = self._not_contacted
         text = view.text
         if after.match(text, hit.end):
             return False
+        if hit.term in self._public_audience and view.spans(self, "online", view.segment(hit.start)):
+            return False
         return before.search(text[max(0, hit.start - 4) : hit.start]) is None
+
+    @cached_property
+    def _public_audience(self) -> frozenset[str]:
+        return frozenset(self.lexicon.settings.get("public_audience", []))
 
     @cached_property
     def _not_contacted(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
