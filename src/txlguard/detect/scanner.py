@@ -220,14 +220,11 @@ class Scanner:
         earlier: dict[tuple[str, Recipient | None], ScanResult] | None = {} if self.reuse_identical else None
         probabilities: np.ndarray[Any, Any] | None = None
         flagged: np.ndarray[Any, Any] | None = None
-        routed_rows: dict[int, np.ndarray[Any, Any]] = {}
         if self.learned is not None:
-            probabilities = self._learned_probabilities(texts)
-            flagged = self.learned.over_threshold(probabilities)
             # Messages that needed the full normaliser are scored on their normalised text.
-            routed_rows = dict(
-                zip(slow, self._learned_probabilities([normalized[i][0] for i in slow]), strict=True)
-            )
+            learned_texts = [normalized[i][0] if i in normalized else t for i, t in enumerate(texts)]
+            probabilities = self._learned_probabilities(learned_texts if normalized else texts)
+            flagged = self.learned.over_threshold(probabilities)
         for i, msg in enumerate(msgs):
             if (
                 i not in normalized
@@ -244,7 +241,13 @@ class Scanner:
                     continue
             if i in normalized:
                 text, mapper = normalized[i]
-                result = self._confirm(msg, text, self._hits(text), mapper, routed_rows.get(i))
+                result = self._confirm(
+                    msg,
+                    text,
+                    self._hits(text),
+                    mapper,
+                    probabilities[i] if probabilities is not None else None,
+                )
             else:
                 text = texts[i]
                 found = hits.get(i, [])
