@@ -22,7 +22,7 @@ from txlguard.service.ratelimit import RateLimiter
 from txlguard.service.settings import ServiceSettings
 from txlguard.store import Store, open_store
 
-ROUTERS: tuple[APIRouter, ...] = (api.router, web.router, web_cases.router)
+ROUTERS: tuple[APIRouter, ...] = (*api.ROUTERS, web.router, web_cases.router)
 """Everything the app serves: the HTTP API and the web pages."""
 
 DESCRIPTION = """通讯录卫士 HTTP API：判断网贷催收（爆通讯录、威胁、侮辱、冒充公检法）是否违法，并给出法律依据。
