@@ -4,8 +4,9 @@ The rules (recognizers + lexicons) are precise but only as wide as their lexicon
 finding new words for the same menace. This tier is a one-vs-rest logistic regression per message
 label over TF-IDF-weighted character 1–4-grams of the folded text (digits read as ``0``), trained by
 ``scripts/train_learned_tier.py`` on the project's own labelled corpora (never the held-out set)
-and shipped as ``data/learned_tier.npz``. Inference is a dictionary look-up per n-gram and one small
-dot product: no scikit-learn at run time.
+and shipped as ``data/learned_tier.npz``. Inference finds the vocabulary's n-grams in a message
+(one Aho–Corasick pass; vectorised hashing for a batch) and takes one small dot product: no
+scikit-learn at run time.
 
 It only ever *adds* a label the rules did not find, at a probability threshold chosen by
 cross-validation on the training corpora, and never where the rules read that label's cue as
@@ -23,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import numpy as np
 
 NGRAM_MIN = 1
@@ -92,6 +94,10 @@ class LearnedTier:
         if len(self._keys) > 1 and bool((self._keys[1:] == self._keys[:-1]).any()):
             raise ValueError("learned tier: two n-grams of the vocabulary share a hash")
         self._coef_by_label = np.ascontiguousarray(self.coef.T)
+        self._grams = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for gram, feature in self.index.items():
+            self._grams.add_word(features_text(gram), feature)
+        self._grams.make_automaton()
         # A slot holds the one vocabulary n-gram whose hash falls in it (one comparison of the whole
         # hash then confirms a match), nothing, or a mark that several do (a binary search among
         # the sorted hashes then decides; about two hundred slots of two million).
@@ -117,8 +123,11 @@ class LearnedTier:
 
     def decision(self, text: str) -> np.ndarray[Any, Any] | None:
         """The linear score per label (before the sigmoid), or None when no n-gram is known."""
-        counts = Counter(map(self.index.get, char_ngrams(text)))
-        counts.pop(None, None)
+        # Every occurrence of a vocabulary n-gram, in one pass of the automaton over the vocabulary:
+        # the same counts as looking up each of the text's n-grams, without making them.
+        if not self.index:
+            return None
+        counts = Counter(feature for _end, feature in self._grams.iter(features_text(text)))
         if not counts:
             return None
         idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
