@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -31,6 +32,7 @@ NGRAM_MIN = 1
 NGRAM_MAX = 4
 MODEL_FILE = "learned_tier.npz"
 
+_FEATURE = itemgetter(1)  # of an automaton hit (end, feature)
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 #: Multiplier of the polynomial n-gram hash (odd, 64-bit); see :meth:`LearnedTier.batch_probabilities`.
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -127,14 +129,18 @@ class LearnedTier:
         # the same counts as looking up each of the text's n-grams, without making them.
         if not self.index:
             return None
-        counts = Counter(feature for _end, feature in self._grams.iter(features_text(text)))
+        counts = Counter(map(_FEATURE, self._grams.iter(features_text(text))))
         if not counts:
             return None
         idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        weights = (1.0 + np.log(tf)) * self.idf[idx]
-        weights /= math.sqrt(float(weights @ weights))
-        scores: np.ndarray[Any, Any] = weights @ self.coef[idx] + self.intercept
+        if counts.total() == len(counts):  # the usual case: every known n-gram once (tf weight 1)
+            weights = self.idf[idx]
+        else:
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            weights = (1.0 + np.log(tf)) * self.idf[idx]
+        scores: np.ndarray[Any, Any] = (weights @ self.coef[idx]) * (
+            1.0 / math.sqrt(float(weights @ weights))
+        ) + self.intercept
         return scores
 
     def batch_probabilities(self, joined: str, boundaries: list[int]) -> np.ndarray[Any, Any]:
