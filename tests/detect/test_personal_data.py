@@ -120,3 +120,18 @@ def test_personal_data_is_never_a_label(scanner: Scanner) -> None:
 def test_address_needs_more_than_a_city() -> None:
     assert AddressRecognizer().find("上海市浦东新区") == []
     assert AddressRecognizer().find("请到市场买菜") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们不会把您的欠款告诉您的紧急联系人，如有疑问请拨打13800138000。",  # negated
+        "您是张三的担保人，他的手机13800138000，他在我司的借款已逾期，根据担保合同请您督促还款。",  # lawful
+    ],
+)
+def test_no_personal_data_where_nothing_unlawful_was_said(scanner: Scanner, text: str) -> None:
+    """Personal data shows what was disclosed or threatened: not looked for beside a reading that is
+    negated or lawful (a phone number alone, with no label, would only confuse a report)."""
+    result = scanner.scan_text(text)
+    assert result.labels == [] and result.detections == []
+    assert scanner.scan_text(text, recipient="contact").detections  # to a contact it is looked for

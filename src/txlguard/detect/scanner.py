@@ -42,6 +42,8 @@ SMALL_CHUNK = 8
 """Up to this many messages, the learned tier scores each on its own (an API check of one message)."""
 LEARNED_EXPLANATION = "统计模型判断：与已标注的违法催收语句相似（没有规则命中，请人工核实）"
 _DISCLOSURE = MessageLabel.DISCLOSURE_TO_THIRD_PARTY.value
+_SPOKEN = ("direct", "reported")
+"""Voices of a finding that says the conduct happened or was threatened (not negated, lawful, a quotation of the law)."""
 _LABEL_ORDER = {label.value: i for i, label in enumerate(MessageLabel)}
 _Mapper = Callable[[int, int], tuple[int, int]]
 M = TypeVar("M", bound=BaseModel)
@@ -331,10 +333,12 @@ class Scanner:
                 findings.extend(recognizer.analyze(view))
         findings.extend(self._learned_findings(view, findings, learned_row))
         # Personal data matters as what was disclosed or threatened: looked for in messages with
-        # a finding or addressed to a contact.
+        # a finding that it happened or was threatened (not one read as negated or lawful) or addressed
+        # to a contact.
         personal: list[PersonalFinding] = []
         if self.registry.personal and (
-            any(f.confidence >= self.min_confidence for f in findings) or msg.recipient == "contact"
+            any(f.confidence >= self.min_confidence and f.voice in _SPOKEN for f in findings)
+            or msg.recipient == "contact"
         ):
             personal = find_personal_data(text, self.registry.personal)
         if not findings and not personal:
