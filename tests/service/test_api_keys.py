@@ -69,17 +69,17 @@ def test_an_unknown_key_is_asked_each_time_and_never_remembered(counted: Counted
 
 def test_a_stale_key_is_served_at_once_while_one_refresh_sees_the_revocation(counted: CountedStore) -> None:
     info, secret = counted.store.create_api_key("将被吊销")
-    keys = ApiKeys(ttl_seconds=0.2)
+    keys = ApiKeys(ttl_seconds=0.6)
 
     async def scenario() -> tuple[list[bool], float, bool]:
         first = await keys.lookup(counted, secret)  # type: ignore[arg-type]
         assert first is not None and first.active and counted.lookups == 1
         counted.store.revoke_api_key(info.id)
-        await asyncio.sleep(0.25)  # older than the ttl, younger than twice it
+        await asyncio.sleep(0.35)  # older than half the ttl, younger than the ttl
         started = time.perf_counter()
         stale = [await keys.lookup(counted, secret) for _ in range(10)]  # type: ignore[arg-type]
         waited = time.perf_counter() - started
-        await asyncio.sleep(0.15)  # the one background refresh (0.05 s) is done
+        await asyncio.sleep(0.15)  # the one background refresh (0.05 s) is done, the ttl not over
         fresh = await keys.lookup(counted, secret)  # type: ignore[arg-type]
         return [s is not None and s.active for s in stale], waited, fresh is not None and fresh.active
 
@@ -90,14 +90,14 @@ def test_a_stale_key_is_served_at_once_while_one_refresh_sees_the_revocation(cou
     assert not fresh_active
 
 
-def test_a_key_long_unused_is_asked_again_before_it_is_used(counted: CountedStore) -> None:
+def test_a_key_older_than_the_ttl_is_asked_again_before_it_is_used(counted: CountedStore) -> None:
     info, secret = counted.store.create_api_key("久未使用")
-    keys = ApiKeys(ttl_seconds=0.1)
+    keys = ApiKeys(ttl_seconds=0.2)
 
     async def scenario() -> ApiKeyInfo | None:
         await keys.lookup(counted, secret)  # type: ignore[arg-type]
         counted.store.revoke_api_key(info.id)
-        await asyncio.sleep(0.25)  # older than twice the ttl
+        await asyncio.sleep(0.25)  # older than the ttl
         return await keys.lookup(counted, secret)  # type: ignore[arg-type]
 
     after = asyncio.run(scenario())
@@ -118,3 +118,22 @@ def test_use_is_recorded_in_the_background_once_a_minute(counted: CountedStore) 
     assert counted.touches == 1
     [listed] = counted.store.api_keys()
     assert listed.last_used_at is not None
+
+
+def test_a_request_that_goes_away_does_not_take_the_lookup_from_the_others(counted: CountedStore) -> None:
+    _, secret = counted.store.create_api_key("取消")
+    keys = ApiKeys(ttl_seconds=5)
+
+    async def scenario() -> tuple[bool, ApiKeyInfo | None]:
+        first = asyncio.create_task(keys.lookup(counted, secret))  # type: ignore[arg-type]
+        second = asyncio.create_task(keys.lookup(counted, secret))  # type: ignore[arg-type]
+        await asyncio.sleep(0.01)  # both wait for the one look-up (0.05 s)
+        first.cancel()
+        answer = await second
+        await asyncio.sleep(0)
+        return first.cancelled(), answer
+
+    first_cancelled, answer = asyncio.run(scenario())
+    assert first_cancelled
+    assert answer is not None and answer.active
+    assert counted.lookups == 1

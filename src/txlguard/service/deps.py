@@ -1,7 +1,7 @@
 """Request dependencies: the store, API-key and case-token checks, rate limits.
 
-API keys travel as ``Authorization: Bearer <key>`` (DESIGN.md). A checked key is trusted for
-``key_cache_seconds`` so the hot path (``/v1/check``) does not ask the database each time (see
+API keys travel as ``Authorization: Bearer <key>`` (DESIGN.md). A checked key is trusted for at
+most ``key_cache_seconds`` so the hot path (``/v1/check``) does not ask the database each time (see
 :class:`ApiKeys`); its ``last_used_at`` is written at most once a minute. Case tokens travel as ``X-Case-Token`` and are
 compared in constant time against the stored hash.
 """
@@ -40,21 +40,23 @@ def get_settings(request: Request) -> ServiceSettings:
 
 
 class ApiKeys:
-    """Keys looked up by the SHA-256 of the secret, remembered for ``ttl`` seconds.
+    """Keys looked up by the SHA-256 of the secret, remembered for at most ``ttl`` seconds.
 
-    The hot path never queues behind the store: a remembered key that is between one and two
-    ``ttl`` old is still used while one background look-up refreshes it, and requests that need a
-    look-up at the same moment share one. (When every remembered key expired at once and each
-    request asked the store itself, ``/v1/check`` stalled for tens of milliseconds every ``ttl``.)
-    So a revoked key stops working within about ``ttl`` seconds; with ``ttl`` 0 at once.
-    ``last_used_at`` is written in the background too, at most once a minute per key.
+    The hot path does not queue behind the store: a remembered key older than half the ``ttl``
+    is still used while one background look-up refreshes it, and requests that need a look-up at
+    the same moment share one. The look-up runs as a task of its own, so a request that goes away
+    does not take it from the others. (When every remembered key expired at once and each request
+    asked the store itself, ``/v1/check`` stalled for tens of milliseconds every ``ttl``.) A key
+    older than the ``ttl`` is never used unchecked, so a revoked key stops working within ``ttl``
+    seconds; with ``ttl`` 0 at once. ``last_used_at`` is written in the background, at most once a
+    minute per key.
     """
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
         self._seen: dict[str, tuple[ApiKeyInfo, float]] = {}
         self._touched: dict[int, float] = {}
-        self._lookups: dict[str, asyncio.Future[ApiKeyInfo | None]] = {}
+        self._lookups: dict[str, asyncio.Task[ApiKeyInfo | None]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
     async def lookup(self, store: Store, secret: str) -> ApiKeyInfo | None:
@@ -64,12 +66,10 @@ class ApiKeys:
         age = now - cached[1] if cached is not None else math.inf
         if cached is not None and age < self.ttl:
             info: ApiKeyInfo | None = cached[0]
-        elif cached is not None and age < 2 * self.ttl:
-            info = cached[0]
-            if digest not in self._lookups:
-                self._in_background(self._fetch(store, secret, digest))
+            if age >= self.ttl / 2:
+                self._look_up(store, secret, digest)  # refreshed in the background
         else:
-            info = await self._fetch(store, secret, digest)
+            info = await asyncio.shield(self._look_up(store, secret, digest))
         if (
             info is not None
             and info.active
@@ -79,31 +79,28 @@ class ApiKeys:
             self._in_background(run_in_threadpool(store.touch_api_key, info.id))
         return info
 
-    async def _fetch(self, store: Store, secret: str, digest: str) -> ApiKeyInfo | None:
-        """One look-up in the store per key at a time; callers arriving meanwhile share its answer."""
-        pending = self._lookups.get(digest)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[ApiKeyInfo | None] = asyncio.get_running_loop().create_future()
-        self._lookups[digest] = future
-        try:
-            info = await run_in_threadpool(store.api_key, secret)
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()  # marked as retrieved: nobody else may be waiting
-            raise
-        except BaseException:  # cancelled: whoever shares it asks again
-            future.cancel()
-            raise
-        else:
-            future.set_result(info)
-            if info is None:
-                self._seen.pop(digest, None)
-            elif self.ttl > 0:
-                self._seen[digest] = (info, time.monotonic())
-            return info
-        finally:
+    def _look_up(self, store: Store, secret: str, digest: str) -> asyncio.Task[ApiKeyInfo | None]:
+        """The one look-up of this key in the store under way, started if there is none."""
+        task = self._lookups.get(digest)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._ask_store(store, secret, digest))
+            self._lookups[digest] = task
+            task.add_done_callback(lambda done: self._looked_up(digest, done))
+        return task
+
+    async def _ask_store(self, store: Store, secret: str, digest: str) -> ApiKeyInfo | None:
+        info = await run_in_threadpool(store.api_key, secret)
+        if info is None:
+            self._seen.pop(digest, None)
+        elif self.ttl > 0:
+            self._seen[digest] = (info, time.monotonic())
+        return info
+
+    def _looked_up(self, digest: str, task: asyncio.Task[ApiKeyInfo | None]) -> None:
+        if self._lookups.get(digest) is task:
             del self._lookups[digest]
+        if not task.cancelled() and (exc := task.exception()) is not None:  # the requests waiting get it too
+            logger.warning("API key look-up failed: %s", type(exc).__name__)
 
     def _in_background(self, work: Awaitable[object]) -> None:
         async def run() -> None:

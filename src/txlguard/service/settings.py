@@ -34,5 +34,5 @@ class ServiceSettings(BaseSettings):
     key_cache_seconds: float = Field(
         default=5.0,
         ge=0,
-        description="how long a checked API key is trusted before the store is asked again (a revoked key stops working within about this time)",
+        description="how long a checked API key is trusted before the store is asked again (a revoked key stops working within this time)",
     )
