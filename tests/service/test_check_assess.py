@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,19 @@ def test_openapi_documents_every_endpoint(api: Api) -> None:
     assert "security" not in json.dumps(paths["/v1/law/provisions"])
 
 
+def test_openapi_names_the_check_body_though_the_endpoint_reads_it_itself(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    check = document["paths"]["/v1/check"]["post"]
+    body = check["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/CheckRequest"}
+    components = document["components"]["schemas"]
+    assert components["CheckRequest"]["properties"]["messages"]["items"] == {
+        "$ref": "#/components/schemas/MessageInput"
+    }
+    assert set(components["MessageInput"]["required"]) == {"id", "text"}
+    assert [p["name"] for p in check["parameters"]] == ["Authorization"]
+
+
 # -- check ------------------------------------------------------------------------------------
 def test_check_one_message_has_the_scan_shape(api: Api) -> None:
     response = api.client.post(
@@ -109,6 +123,39 @@ def test_malformed_check_bodies_are_422_naming_the_field(api: Api) -> None:
     )
     assert response.status_code == 422
     assert "不是有效的 JSON" in error_of(response)["message"]
+
+
+def test_check_reads_its_body_as_fastapi_reads_a_json_body(api: Api) -> None:
+    """/v1/check reads its body itself (the hot path); the answers are those of a FastAPI body."""
+    body = json.dumps({"messages": [{"id": "1", "text": THREAT}]}, ensure_ascii=False).encode("utf-8")
+
+    def post(content: bytes, content_type: str | None = "application/json") -> Any:
+        headers = {**api.auth, **({"Content-Type": content_type} if content_type else {})}
+        return api.client.post("/v1/check", content=content, headers=headers)
+
+    assert post(body).status_code == 200
+    assert post(body, "application/json; charset=utf-8").status_code == 200
+    assert post("\ufeff".encode() + body).status_code == 200  # a byte-order mark
+    assert post(json.dumps({"messages": [{"id": "1", "text": THREAT}]}).encode("utf-16")).status_code == 200
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        response = post(body, content_type)
+        assert response.status_code == 422, content_type
+        assert error_of(response)["message"] == "请求内容有误：请求体：应为 JSON 对象"
+    response = post(b"")
+    assert response.status_code == 422 and error_of(response)["message"] == "请求内容有误：请求体：缺少此字段"
+    response = post(b'{"messages": [{"id": "1", "text": "\xff\xfe\xfa"}]}')
+    assert response.status_code == 400 and error_of(response)["code"] == "bad_request"
+
+
+def test_half_an_emoji_is_scanned_not_refused(api: Api) -> None:
+    """A split SMS can end in half a surrogate pair; JSON.stringify then writes a lone \\ud83d."""
+    content = b'{"messages": [{"id": "1", "text": "' + THREAT.encode() + b'\\ud83d"}]}'
+    response = api.client.post(
+        "/v1/check", content=content, headers={**api.auth, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    assert "threat_to_contacts" in result["labels"]
 
 
 def test_validation_errors_do_not_repeat_the_input(api: Api) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from txlguard import __version__
-from txlguard.service import api, web, web_cases
+from txlguard.service import api, schemas, web, web_cases
 from txlguard.service.deps import ApiKeys
 from txlguard.service.errors import install_error_handlers
 from txlguard.service.middleware import AccessLogMiddleware, BodyLimitMiddleware
@@ -80,7 +81,24 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("txlguard.service", "static")]), name="static")
+    _document_raw_bodies(app)
     return app
+
+
+def _document_raw_bodies(app: FastAPI) -> None:
+    """Add the schemas of the bodies that endpoints read themselves (``/v1/check``) to the OpenAPI
+    components, so that clients generated from it name them as they would any other body."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            components = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema in schemas.raw_body_components().items():
+                components.setdefault(name, schema)
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _freeze_startup_heap() -> None:

@@ -122,24 +122,17 @@ class LettersOut(BaseModel):
     letters: list[LetterOut]
 
 
+_RAW_BODIES: dict[str, type[BaseModel]] = {}
+
+
 def raw_request_doc(model: type[BaseModel], headers: dict[str, str] | None = None) -> dict[str, Any]:
-    """OpenAPI of an endpoint that reads its JSON body (and headers) itself: the body's schema,
-    self-contained, and the headers it reads. Such an endpoint is documented as if FastAPI read them."""
-    schema = model.model_json_schema()
-    definitions = schema.pop("$defs", {})
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return inline(definitions[ref.removeprefix("#/$defs/")])
-            return {key: inline(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [inline(value) for value in node]
-        return node
-
+    """OpenAPI of an endpoint that reads its JSON body (and headers) itself, as if FastAPI read them:
+    the body by reference to ``model``'s schema (added to the components by :func:`raw_body_components`)
+    and the headers it reads."""
+    _RAW_BODIES[model.__name__] = model
+    body = {"$ref": f"#/components/schemas/{model.__name__}"}
     doc: dict[str, Any] = {
-        "requestBody": {"required": True, "content": {"application/json": {"schema": inline(schema)}}}
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}}
     }
     if headers:
         doc["parameters"] = [
@@ -153,3 +146,13 @@ def raw_request_doc(model: type[BaseModel], headers: dict[str, str] | None = Non
             for name, text in headers.items()
         ]
     return doc
+
+
+def raw_body_components() -> dict[str, Any]:
+    """The schemas of the bodies :func:`raw_request_doc` documented, and of the models they use."""
+    out: dict[str, Any] = {}
+    for name, model in _RAW_BODIES.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        out.update(schema.pop("$defs", {}))
+        out[name] = schema
+    return out
