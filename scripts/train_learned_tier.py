@@ -10,7 +10,7 @@ does not.
 
 Model: per label, logistic regression (L2, C=10, balanced classes) over TF-IDF (sublinear tf,
 L2-normalised) of character 1–4-grams seen in at least two messages, from the folded text with
-digits read as 0 — :func:`txlguard.detect.learned.char_ngrams`, the analyzer inference uses.
+digits read as 0 — :func:`txlguard.detect.learned.char_ngrams` (inference counts the same n-grams).
 
 Thresholds: from 5-fold cross-validation of the model alone on the training corpora. Per label, the
 lowest probability (never below 0.5) at which the model's out-of-fold precision reaches a target;

@@ -38,7 +38,7 @@ _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
 #: The n-gram table: 2**SLOT_BITS slots addressed by the top bits of the hash times _SLOT_MIX (an odd
 #: constant: the top bits of a short n-gram's own hash are all zero).
-SLOT_BITS = 21
+SLOT_BITS = 19
 _SLOT_SHIFT = np.uint64(64 - SLOT_BITS)
 _SLOT_MIX = np.uint64(0xD6E8FEB86659FD93)
 _EMPTY, _SHARED = -1, -2
@@ -52,7 +52,8 @@ def features_text(text: str) -> str:
 
 
 def char_ngrams(text: str) -> list[str]:
-    """Character 1–4-grams of :func:`features_text` (the analyzer of training and inference)."""
+    """Character 1–4-grams of :func:`features_text`: the analyzer of training. (Inference finds the
+    same n-grams without making them: an automaton for one message, hashes for a batch.)"""
     t = features_text(text)
     n = len(t)
     out: list[str] = []
@@ -102,7 +103,7 @@ class LearnedTier:
         self._grams.make_automaton()
         # A slot holds the one vocabulary n-gram whose hash falls in it (one comparison of the whole
         # hash then confirms a match), nothing, or a mark that several do (a binary search among
-        # the sorted hashes then decides; about two hundred slots of two million).
+        # the sorted hashes then decides; about a thousand slots of half a million; 2 MB).
         self._hash_of_feature = hashes
         slots = _slot(self._keys)
         self._table = np.full(1 << SLOT_BITS, _EMPTY, dtype=np.int32)

@@ -224,8 +224,12 @@ class Scanner:
         flagged: np.ndarray[Any, Any] | None = None
         if self.learned is not None:
             # Messages that needed the full normaliser are scored on their normalised text.
-            learned_texts = [normalized[i][0] if i in normalized else t for i, t in enumerate(texts)]
-            probabilities = self._learned_probabilities(learned_texts if normalized else texts)
+            learned_texts = (
+                [normalized[i][0] if i in normalized else t for i, t in enumerate(texts)]
+                if normalized
+                else texts
+            )
+            probabilities = self._learned_probabilities(learned_texts)
             flagged = self.learned.over_threshold(probabilities)
         for i, msg in enumerate(msgs):
             if (
