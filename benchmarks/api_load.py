@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections of the client")
     parser.add_argument("--batches", type=int, default=20, help="requests of 1,000 messages to time")
     args = parser.parse_args(argv)
+    if args.runs < 1 or args.seconds <= 0:
+        parser.error("--runs must be at least 1 and --seconds positive")
 
     from txlguard.store import open_store
 
