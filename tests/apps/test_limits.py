@@ -32,7 +32,10 @@ except SystemExit as exc:
     code = exc.code or 0
 except Exception as exc:  # typer raises click's Exit as an exception in non-standalone mode
     code = getattr(exc, "exit_code", 1)
-peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+# This process's own high-water mark (VmHWM, kB): ru_maxrss of RUSAGE_SELF keeps that of the pytest
+# process it was forked from, whatever this command used.
+own = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
+peak = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 sys.stderr.write("\\nMEASURE " + json.dumps({"code": code, "seconds": time.monotonic() - started, "peak_mb": peak / 1024}))
 """
 
