@@ -85,7 +85,6 @@ class LearnedTier:
         if coef.shape != (len(vocabulary), len(labels)) or idf.shape != (len(vocabulary),):
             raise ValueError("learned tier: shapes of vocabulary, idf and coefficients disagree")
         self.labels = labels
-        self.index = {gram: i for i, gram in enumerate(vocabulary)}
         self.idf = idf.astype(np.float64)
         self.coef = coef.astype(np.float64)
         self.intercept = intercept.astype(np.float64)
@@ -98,7 +97,7 @@ class LearnedTier:
             raise ValueError("learned tier: two n-grams of the vocabulary share a hash")
         self._coef_by_label = np.ascontiguousarray(self.coef.T)
         self._grams = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for gram, feature in self.index.items():
+        for feature, gram in enumerate(vocabulary):
             self._grams.add_word(features_text(gram), feature)
         self._grams.make_automaton()
         # A slot holds the one vocabulary n-gram whose hash falls in it (one comparison of the whole
@@ -128,7 +127,7 @@ class LearnedTier:
         """The linear score per label (before the sigmoid), or None when no n-gram is known."""
         # Every occurrence of a vocabulary n-gram, in one pass of the automaton over the vocabulary:
         # the same counts as looking up each of the text's n-grams, without making them.
-        if not self.index:
+        if not len(self.idf):  # an empty vocabulary: the automaton was never made
             return None
         counts = Counter(map(_FEATURE, self._grams.iter(features_text(text))))
         if not counts:
@@ -240,10 +239,7 @@ class LearnedTier:
 
         ``probabilities`` may be this text's row of :meth:`batch_probabilities` (saves the work)."""
         if probabilities is None:
-            scores = self.decision(text)
-            if scores is None:
-                return []
-            probabilities = 1.0 / (1.0 + np.exp(-scores))
+            probabilities = self.probability_row(text)
         out: list[LearnedHit] = []
         for j, label in enumerate(self.labels):
             if label in skip:
