@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from txlguard.law import LawBase, default_law_base
 from txlguard.reason.rules import join_cjk_lines
@@ -39,6 +39,11 @@ class AppRule(BaseModel):
     summary_zh: str
     when: When
     provisions: list[str]
+
+    @field_validator("summary_zh")
+    @classmethod
+    def _join(cls, value: str) -> str:
+        return join_cjk_lines(value)
 
 
 class AppRuleFile(BaseModel):
@@ -74,8 +79,7 @@ class AppFinding(BaseModel):
 @cache
 def app_rules() -> tuple[AppRule, ...]:
     path = resources.files("txlguard.reason") / "data" / "app_rules.yaml"
-    rules = AppRuleFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).rules
-    return tuple(r.model_copy(update={"summary_zh": join_cjk_lines(r.summary_zh)}) for r in rules)
+    return tuple(AppRuleFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).rules)
 
 
 def judge_app(facts: Mapping[str, bool], law: LawBase | None = None) -> list[AppFinding]:
