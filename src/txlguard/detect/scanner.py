@@ -245,27 +245,16 @@ class Scanner:
                 if same is not None:
                     results.append(_copy_result(same, msg.id))
                     continue
+            row = probabilities[i] if probabilities is not None else None
             if i in normalized:
                 text, mapper = normalized[i]
-                result = self._confirm(
-                    msg,
-                    text,
-                    self._hits(text),
-                    mapper,
-                    probabilities[i] if probabilities is not None else None,
-                )
+                result = self._confirm(msg, text, self._hits(text), mapper, row)
             else:
                 text = texts[i]
                 found = hits.get(i, [])
                 if found and len(encoded[i]) != len(text):
                     found = _char_offsets(encoded[i], found)
-                result = self._confirm(
-                    msg,
-                    self.fold.apply(text),
-                    [Hit(*h) for h in found],
-                    None,
-                    probabilities[i] if probabilities is not None else None,
-                )
+                result = self._confirm(msg, self.fold.apply(text), [Hit(*h) for h in found], None, row)
             if earlier is not None:
                 earlier[texts[i], msg.recipient] = result
             results.append(result)

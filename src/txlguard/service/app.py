@@ -91,12 +91,13 @@ def _document_raw_bodies(app: FastAPI) -> None:
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
+        document = app.openapi_schema
+        if document is None:  # FastAPI builds it once and keeps it; so do the additions
             document = build()
             components = document.setdefault("components", {}).setdefault("schemas", {})
             for name, schema in schemas.raw_body_components().items():
                 components.setdefault(name, schema)
-        return app.openapi_schema or build()
+        return document
 
     app.openapi = openapi  # type: ignore[method-assign]
 

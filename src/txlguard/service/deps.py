@@ -2,8 +2,8 @@
 
 API keys travel as ``Authorization: Bearer <key>`` (DESIGN.md). A checked key is trusted for at
 most ``key_cache_seconds`` so the hot path (``/v1/check``) does not ask the database each time (see
-:class:`ApiKeys`); its ``last_used_at`` is written at most once a minute. Case tokens travel as ``X-Case-Token`` and are
-compared in constant time against the stored hash.
+:class:`ApiKeys`); its ``last_used_at`` is written at most once a minute. Case tokens travel as
+``X-Case-Token`` and are compared in constant time against the stored hash.
 """
 
 from __future__ import annotations
