@@ -7,7 +7,9 @@ open-loop HTTP/1.1 client over keep-alive asyncio connections: each request is d
 time and its latency counts from then (so a stalled server shows up as latency, not as a lower
 rate); it writes pre-built requests and reads ``Content-Length`` bodies, so little of the two cores
 goes to the client. Every response must be 200. The timed window is repeated (``--runs``) and each
-run reported, since one run's p99 is a few of its slowest requests. Then it times batches of 1,000 messages.
+run reported, since one run's p99 is a few of its slowest requests, with the server's CPU time per request
+(psutil; steadier than latency on a shared machine) and how late the client itself started requests (a
+stall of the whole machine delays the client too). Then it times batches of 1,000 messages.
 
     python benchmarks/api_load.py [--rate 500] [--seconds 20] [--runs 3] [--workers 1] [--connections 16]
 """
@@ -18,6 +20,7 @@ import argparse
 import asyncio
 import gc
 import json
+import math
 import multiprocessing
 import os
 import random
@@ -80,7 +83,9 @@ async def exchange(
     return status, await reader.readexactly(length)
 
 
-async def drive(port: int, key: str, rate: float, seconds: float, connections: int) -> dict[str, float]:
+async def drive(
+    port: int, key: str, rate: float, seconds: float, connections: int, server_pid: int | None = None
+) -> dict[str, float]:
     rng = random.Random(7)
     total = int(rate * seconds)
     requests = [
@@ -94,6 +99,8 @@ async def drive(port: int, key: str, rate: float, seconds: float, connections: i
     failures = 0
     clock = time.perf_counter  # not loop.time(): uvloop's clock ticks in whole milliseconds
     start = clock() + 0.05
+    cpu_before = _cpu_seconds(server_pid)
+    lag = 0.0  # how late the client itself started requests (its own stalls, not the server's)
 
     async def one(i: int, due: float) -> None:
         nonlocal failures
@@ -113,12 +120,15 @@ async def drive(port: int, key: str, rate: float, seconds: float, connections: i
         delay = due - clock()
         if delay > 0:
             await asyncio.sleep(delay)
+        else:
+            lag = max(lag, -delay)
         task = asyncio.create_task(one(i, due))
         running.add(task)
         task.add_done_callback(running.discard)
     while running:
         await asyncio.gather(*running)
     elapsed = clock() - start
+    cpu = _cpu_seconds(server_pid) - cpu_before
     latencies.sort()
     return {
         "requests": total,
@@ -127,7 +137,25 @@ async def drive(port: int, key: str, rate: float, seconds: float, connections: i
         "p50_ms": 1000 * latencies[len(latencies) // 2],
         "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1],
         "max_ms": 1000 * latencies[-1],
+        "server_cpu_ms": 1000 * cpu / total,
+        "client_lag_ms": 1000 * lag,
     }
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` and its children so far (NaN when unknown)."""
+    if pid is None:
+        return math.nan
+    try:
+        import psutil  # in the dev extras
+    except ImportError:
+        return math.nan
+    try:
+        process = psutil.Process(pid)
+        processes = [process, *process.children(recursive=True)]
+        return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
+    except psutil.Error:
+        return math.nan
 
 
 async def batches(port: int, key: str, rounds: int) -> dict[str, float]:
@@ -145,7 +173,9 @@ async def batches(port: int, key: str, rounds: int) -> dict[str, float]:
     return {"median_ms": 1000 * statistics.median(times), "max_ms": 1000 * times[-1]}
 
 
-def client(port: int, key: str, args: argparse.Namespace, out: multiprocessing.Queue[object]) -> None:
+def client(
+    port: int, key: str, args: argparse.Namespace, out: multiprocessing.Queue[object], server_pid: int
+) -> None:
     """The load generator, in its own process so the server's event loop has its own core."""
 
     async def main() -> dict[str, object]:
@@ -155,7 +185,7 @@ def client(port: int, key: str, args: argparse.Namespace, out: multiprocessing.Q
             gc.collect()
             gc.disable()  # a collector pause here would be counted as the server's latency
             try:
-                runs.append(await drive(port, key, args.rate, args.seconds, args.connections))
+                runs.append(await drive(port, key, args.rate, args.seconds, args.connections, server_pid))
             finally:
                 gc.enable()
         return {"single": runs, "batch": await batches(port, key, args.batches)}
@@ -215,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                         return 1
                     time.sleep(0.1)
             out: multiprocessing.Queue[object] = multiprocessing.Queue()
-            load = multiprocessing.Process(target=client, args=(port, key, args, out))
+            load = multiprocessing.Process(target=client, args=(port, key, args, out, server.pid))
             load.start()
             result = out.get()
             load.join()
@@ -230,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"run {number}: single-message /v1/check at {args.rate:.0f} req/s offered for {args.seconds:.0f} s: "
             f"{s['rps']:.0f} req/s achieved, p50 {s['p50_ms']:.2f} ms, p99 {s['p99_ms']:.2f} ms, "
-            f"max {s['max_ms']:.1f} ms, {s['failures']:.0f} non-200 of {s['requests']:.0f}"
+            f"max {s['max_ms']:.1f} ms, {s['failures']:.0f} non-200 of {s['requests']:.0f}; "
+            f"server CPU {s['server_cpu_ms']:.2f} ms per request, client started late by up to "
+            f"{s['client_lag_ms']:.1f} ms"
         )
     p99s = sorted(s["p99_ms"] for s in runs)
     print(f"p99 over {len(runs)} runs: median {statistics.median(p99s):.2f} ms, worst {p99s[-1]:.2f} ms")
