@@ -34,9 +34,10 @@ MAX_SEGMENT = 160
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "'": "'"}
 _LATIN = re.compile(r"[a-z0-9]")
 _QUOTE_CHARS = re.compile("[“”「」『』\"‘’']")
-#: After a closing quotation mark: the quoted words are named as something said or written.
+#: After a closing quotation mark: the quoted words are named as something said or written
+#: ("…”等言语", "…”类短信", "…”相威胁的").
 _QUOTE_TAIL = re.compile(
-    r"(?:[”」』\"’'、,，和及]|[“「『\"‘'][^”」』\"’'\n]{0,24}[”」』\"’'])*(?:等|之类|一类|这类|这样的|这种|威胁|恐吓|话术|字样|字眼|的(?:短信|信息|消息|话|言语|威胁|字样|内容|说法|话术))"
+    r"(?:[”」』\"’'、,，和及]|[“「『\"‘'][^”」』\"’'\n]{0,24}[”」』\"’'])*(?:等|之类|一类|这类|类|这样的|这种|(?:相|进行|加以)?(?:威胁|恐吓|要挟|胁迫)|话术|字样|字眼|的(?:短信|信息|消息|话|言语|威胁|字样|内容|说法|话术))"
 )
 
 
