@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from txlguard.cli_common import EXIT_FINDINGS, fail, out, read_input
+from txlguard.cli_common import EXIT_FINDINGS, fail, input_name, out, read_input
 
 if TYPE_CHECKING:  # imported when a command runs, so that `txlguard --help` stays quick
     from txlguard.detect.policy import PolicyInput
@@ -42,7 +42,7 @@ def _read_document(source: str, role_zh: str) -> PolicyDocument:
     from txlguard.detect.policy.document import DocumentError, read_document
 
     try:
-        return read_document(read_input(source, role_zh), Path(source).name if source != "-" else "标准输入")
+        return read_document(read_input(source, role_zh), input_name(source, basename=True))
     except DocumentError as exc:
         fail(str(exc))
 
@@ -164,7 +164,7 @@ def policy(
     """标注隐私政策、借款协议段落（TAXONOMY §4），按 DESIGN.md 的格式逐行输出标签和位置。"""
     from txlguard.detect.policy import default_policy_scanner
 
-    items = _policy_inputs(read_input(source, "政策"), source if source != "-" else "标准输入")
+    items = _policy_inputs(read_input(source, "政策"), input_name(source))
     results = default_policy_scanner().scan_batch(items)
     if fmt is PolicyFormat.json:
         sys.stdout.write(json.dumps([r.public() for r in results], ensure_ascii=False, indent=2) + "\n")

@@ -21,6 +21,7 @@ from txlguard.cli_common import (
     Format,
     fail,
     fails_on,
+    input_name,
     out,
     read_input,
     show_markdown,
@@ -265,7 +266,7 @@ def scan(
 
     data = read_input(source, "消息")
     try:
-        parsed = read_messages(data, source if source != "-" else "标准输入")
+        parsed = read_messages(data, input_name(source))
     except (MessageFileError, DecodingError) as exc:
         fail(str(exc))
     results = default_scanner().scan_batch(parsed.messages)

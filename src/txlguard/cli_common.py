@@ -54,6 +54,13 @@ def read_input(source: str, what: str) -> bytes:
         fail(f"无法读取{what}文件 {source}：{exc.strerror}")
 
 
+def input_name(source: str, *, basename: bool = False) -> str:
+    """How messages name an input: 标准输入 for '-', else the path (or its file name)."""
+    if source == "-":
+        return "标准输入"
+    return Path(source).name if basename else source
+
+
 def show_markdown(document: str, fmt: Format) -> None:
     """Markdown as is for --format markdown; rendered (wrapped, not cropped) for --format text."""
     if fmt is Format.text:
