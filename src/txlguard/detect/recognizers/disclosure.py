@@ -39,9 +39,10 @@ class DisclosureRecognizer(Recognizer):
             role, inferred = "contact", view.given_recipient != "contact"
         if role != "contact":
             return out
-        # A named guarantor asked to honour the guarantee, or a writer speaking of themselves: the
-        # rules have read the message as lawful, and say so (no label, and no learned-tier guess).
-        lawful = bool(view.spans(self, "guarantee", whole) or view.spans(self, "writer_own", whole))
+        # A named guarantor asked to honour the guarantee, a writer speaking of themselves, or advice
+        # to the contact about his own rights: the rules have read the message as lawful, and say so
+        # (no label, and no learned-tier guess).
+        lawful = any(view.spans(self, c, whole) for c in ("guarantee", "writer_own", "advice_to_contact"))
         settings = self.lexicon.settings
         debt = view.spans(self, "debt_info", whole)
         request = view.spans(self, "request", whole)
