@@ -7,7 +7,8 @@ Usage::
 Without FILE it scores, in this order and where they exist: the shared dev set
 (``../shared/data/dev/messages.jsonl`` beside the repository), ``tests/data/messages_tuning.jsonl``,
 ``tests/data/messages_tuning2.jsonl``, ``tests/data/messages_tuning3.jsonl``,
-``tests/data/messages_tuning4.jsonl`` and ``benchmarks/data/messages_holdout.jsonl``.
+``tests/data/messages_tuning4.jsonl``, ``tests/data/messages_tuning5.jsonl`` and
+``benchmarks/data/messages_holdout.jsonl``.
 
 Each line of a corpus is ``{"id", "text", "recipient", "labels", "source", "note"?}``; ``labels``
 holds TAXONOMY §1 codes, ``[]`` meaning lawful. For each file the script runs
@@ -46,6 +47,7 @@ DEFAULT_FILES: tuple[Path, ...] = (
     REPO_ROOT / "tests" / "data" / "messages_tuning2.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning3.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning4.jsonl",
+    REPO_ROOT / "tests" / "data" / "messages_tuning5.jsonl",
     REPO_ROOT / "benchmarks" / "data" / "messages_holdout.jsonl",
 )
 
@@ -449,7 +451,10 @@ def main(argv: Sequence[str] | None = None, predict: Predictor | None = None) ->
         description="Score txlguard message labels (TAXONOMY §1) against labelled JSONL corpora.",
     )
     parser.add_argument(
-        "files", nargs="*", type=Path, help="labelled JSONL corpora (default: dev, tuning, tuning2, holdout)"
+        "files",
+        nargs="*",
+        type=Path,
+        help="labelled JSONL corpora (default: dev, tuning to tuning5, holdout)",
     )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--errors", action="store_true", help="list the misclassified messages")
