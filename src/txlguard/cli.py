@@ -269,24 +269,25 @@ def scan(
         parsed = read_messages(data, input_name(source))
     except (MessageFileError, DecodingError) as exc:
         fail(str(exc))
-    results = default_scanner().scan_batch(parsed.messages)
+    scanner = default_scanner()
     flagged = 0
-    if fmt is ScanFormat.table:
-        table = Table("编号", "标签", "片段")
-        for r in results:
-            flagged += bool(r.labels)
-            quotes = "；".join(d.quote for d in r.detections if d.label in LABEL_ZH)
-            table.add_row(r.id, "、".join(LABEL_ZH.get(lb, lb) for lb in r.labels) or "—", quotes)
-        out.print(table)
-    elif fmt is ScanFormat.json:
-        items = [r.public() for r in results]
-        flagged = sum(bool(r.labels) for r in results)
-        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
-    else:
+    if fmt is ScanFormat.jsonl:  # streamed chunk by chunk: no list of all results
         write = sys.stdout.write
-        for r in results:
+        for r in scanner.iter_scan(parsed.messages):
             flagged += bool(r.labels)
             write(json.dumps(r.public(), ensure_ascii=False) + "\n")
+    else:
+        results = scanner.scan_batch(parsed.messages)
+        flagged = sum(bool(r.labels) for r in results)
+        if fmt is ScanFormat.table:
+            table = Table("编号", "标签", "片段")
+            for r in results:
+                quotes = "；".join(d.quote for d in r.detections if d.label in LABEL_ZH)
+                table.add_row(r.id, "、".join(LABEL_ZH.get(lb, lb) for lb in r.labels) or "—", quotes)
+            out.print(table)
+        else:
+            items = [r.public() for r in results]
+            sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
     if fail_on is ScanFailOn.any and flagged:
         raise typer.Exit(EXIT_FINDINGS)
 
