@@ -286,7 +286,10 @@ class MessageView:
         if (
             text[max(seg[0], start - 1) : start] == "被"
             and not second
-            and self.spans(None, "first_person", (max(seg[0], start - 6), start))
+            and (
+                self.spans(None, "first_person", (max(seg[0], start - 6), start))
+                or self.has("complaint", whole)  # a forum post drops the 我: "被爆通讯录了，怎么办"
+            )
         ):
             return "reported"
         if victim_before and self.spans(None, "victim_before", (max(seg[0], start - 4), start)):
