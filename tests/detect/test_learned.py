@@ -135,14 +135,6 @@ def test_no_learned_disclosure_in_a_message_to_the_borrower() -> None:
     ]
 
 
-def test_impersonation_is_added_only_where_an_office_is_named() -> None:
-    """The impersonation lexicon says so (``learned_needs_trigger``): no office, no such label."""
-    scanner = Scanner(learned=tiny_tier("总部", "impersonation"))
-    assert "impersonation" not in scanner.scan_text("这里是好分期总部，请问您是王强本人吗？").labels
-    named = scanner.scan_text("这里是市政府总部，请问您是王强本人吗？")
-    assert "impersonation" in named.labels
-
-
 def test_a_vocabulary_with_a_hash_collision_is_refused() -> None:
     with pytest.raises(ValueError, match="share a hash"):
         LearnedTier(

@@ -136,10 +136,6 @@ class Scanner:
         )
         registered = {r.label for r in self.registry.recognizers}
         self._learned_excluded = {label.value for label in MessageLabel if label.value not in registered}
-        #: Labels the learned tier may add only to a message with a trigger of that label's lexicon.
-        self._learned_needs_trigger = {
-            r.label for r in self.registry.recognizers if r.lexicon.settings.get("learned_needs_trigger")
-        }
         self.fold: Fold = default_fold()
         self.context = load_lexicon("context")
         self.law = LawLinks(law_base)
@@ -367,9 +363,6 @@ class Scanner:
             return []
         ruled = {f.label for f in findings if f.confidence >= self.min_confidence or f.voice != "direct"}
         ruled |= self._learned_excluded
-        if self._learned_needs_trigger:
-            triggered = {tag.partition("/")[0] for h in view.hits for tag in h.tags}
-            ruled |= self._learned_needs_trigger - triggered
         hits = self.learned.hits(view.text, skip=ruled, probabilities=row)
         if any(h.label == _DISCLOSURE for h in hits) and view.recipient()[0] == "borrower":
             hits = [h for h in hits if h.label != _DISCLOSURE]  # recipient worked out only when it matters
