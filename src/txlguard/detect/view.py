@@ -288,7 +288,8 @@ class MessageView:
             and not second
             and (
                 self.spans(None, "first_person", (max(seg[0], start - 6), start))
-                or self.has("complaint", whole)  # a forum post drops the 我: "被爆通讯录了，怎么办"
+                # A forum post drops the 我 ("被爆通讯录了，怎么办"); "再不还就被拘留，怎么办？" threatens.
+                or (self.has("complaint", seg) and "threat" not in self.modality(seg))
             )
         ):
             return "reported"

@@ -42,7 +42,10 @@ class DisclosureRecognizer(Recognizer):
         # A named guarantor asked to honour the guarantee, a writer speaking of themselves, or advice
         # to the contact about his own rights: the rules have read the message as lawful, and say so
         # (no label, and no learned-tier guess).
-        lawful = any(view.spans(self, c, whole) for c in ("guarantee", "writer_own", "advice_to_contact"))
+        lawful = bool(view.spans(self, "guarantee", whole) or view.spans(self, "writer_own", whole))
+        advice = view.spans(self, "advice_to_contact", whole)
+        if advice and not view.spans(self, "contrast", (advice[0][0], len(view.text))):
+            lawful = True
         settings = self.lexicon.settings
         debt = view.spans(self, "debt_info", whole)
         request = view.spans(self, "request", whole)
