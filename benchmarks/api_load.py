@@ -120,8 +120,7 @@ async def drive(
         delay = due - clock()
         if delay > 0:
             await asyncio.sleep(delay)
-        else:
-            lag = max(lag, -delay)
+        lag = max(lag, clock() - due)  # a stall of the client's own, asleep or not
         task = asyncio.create_task(one(i, due))
         running.add(task)
         task.add_done_callback(running.discard)
@@ -142,6 +141,10 @@ async def drive(
     }
 
 
+def _ms(value: float) -> str:
+    return "n/a (psutil not installed)" if math.isnan(value) else f"{value:.2f} ms"
+
+
 def _cpu_seconds(pid: int | None) -> float:
     """User + system CPU seconds of process ``pid`` and its children so far (NaN when unknown)."""
     if pid is None:
@@ -153,9 +156,16 @@ def _cpu_seconds(pid: int | None) -> float:
     try:
         process = psutil.Process(pid)
         processes = [process, *process.children(recursive=True)]
-        return sum(t.user + t.system for t in (p.cpu_times() for p in processes))
     except psutil.Error:
         return math.nan
+    total = 0.0
+    for p in processes:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:  # a child that just exited
+            continue
+        total += times.user + times.system
+    return total
 
 
 async def batches(port: int, key: str, rounds: int) -> dict[str, float]:
@@ -261,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             f"run {number}: single-message /v1/check at {args.rate:.0f} req/s offered for {args.seconds:.0f} s: "
             f"{s['rps']:.0f} req/s achieved, p50 {s['p50_ms']:.2f} ms, p99 {s['p99_ms']:.2f} ms, "
             f"max {s['max_ms']:.1f} ms, {s['failures']:.0f} non-200 of {s['requests']:.0f}; "
-            f"server CPU {s['server_cpu_ms']:.2f} ms per request, client started late by up to "
+            f"server CPU {_ms(s['server_cpu_ms'])} per request, client started late by up to "
             f"{s['client_lag_ms']:.1f} ms"
         )
     p99s = sorted(s["p99_ms"] for s in runs)

@@ -17,8 +17,10 @@ from txlguard.audit_cli import audit
 from txlguard.case_cli import case_app
 from txlguard.cli_common import (
     EXIT_FINDINGS,
+    EXIT_INTERNAL,
     FailOn,
     Format,
+    err,
     fail,
     fails_on,
     input_name,
@@ -273,9 +275,19 @@ def scan(
     flagged = 0
     if fmt is ScanFormat.jsonl:  # streamed chunk by chunk: no list of all results
         write = sys.stdout.write
-        for r in scanner.iter_scan(parsed.messages):
-            flagged += bool(r.labels)
-            write(json.dumps(r.public(), ensure_ascii=False) + "\n")
+        done = 0
+        try:
+            for r in scanner.iter_scan(parsed.messages):
+                flagged += bool(r.labels)
+                write(json.dumps(r.public(), ensure_ascii=False) + "\n")
+                done += 1
+        except Exception as exc:  # a bug: say how far the output goes, with its own exit code
+            sys.stdout.flush()
+            err.print(
+                f"[red]扫描在第 {done + 1} 条消息附近出错（{type(exc).__name__}），"
+                f"已输出的前 {done} 条结果有效，其余未输出。请报告此问题。[/red]"
+            )
+            raise typer.Exit(EXIT_INTERNAL) from exc
     else:
         results = scanner.scan_batch(parsed.messages)
         flagged = sum(bool(r.labels) for r in results)

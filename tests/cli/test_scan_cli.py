@@ -106,3 +106,31 @@ def test_check_highlights_and_cites() -> None:
     assert "未发现" in lawful.stdout
     as_json = runner.invoke(app, ["check", THREAT, "--format", "json"])
     assert "threat_to_contacts" in json.loads(as_json.stdout)["labels"]
+
+
+def test_a_crash_mid_scan_says_how_far_the_jsonl_output_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed output stays valid up to the failure; the exit code is not that of findings (1)."""
+    import txlguard.detect
+    from txlguard.detect import Scanner
+
+    scanner = Scanner(chunk_size=2)
+    confirm = scanner._confirm
+
+    def failing(msg, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if msg.id == "c":
+            raise RuntimeError("injected fault")
+        return confirm(msg, *args, **kwargs)
+
+    monkeypatch.setattr(scanner, "_confirm", failing)
+    monkeypatch.setattr(txlguard.detect, "default_scanner", lambda: scanner)
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        _jsonl([{"id": i, "text": THREAT, "recipient": "borrower"} for i in ("a", "b", "c", "d")]),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["scan", str(path), "--format", "jsonl", "--fail-on", "any"])
+    assert result.exit_code == 3
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    assert "已输出的前 2 条结果有效" in result.stderr
