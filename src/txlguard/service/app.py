@@ -18,6 +18,7 @@ from txlguard import __version__
 from txlguard.service import api, schemas, web, web_cases
 from txlguard.service.deps import ApiKeys
 from txlguard.service.errors import install_error_handlers
+from txlguard.service.fastpath import CheckFastPath
 from txlguard.service.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from txlguard.service.ratelimit import RateLimiter
 from txlguard.service.settings import ServiceSettings
@@ -77,7 +78,9 @@ def create_app(
     app.state.client_limiter = RateLimiter(settings.anonymous_rate_limit_per_minute)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, settings=settings)
-    app.add_middleware(AccessLogMiddleware)  # outermost: logs the 413s of the limit too
+    app.add_middleware(AccessLogMiddleware)  # logs the 413s of the limit too
+    if settings.check_fast_path:
+        app.add_middleware(CheckFastPath, settings=settings)  # outermost: answers or passes on
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("txlguard.service", "static")]), name="static")

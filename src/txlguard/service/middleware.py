@@ -105,14 +105,13 @@ class AccessLogMiddleware:
             if status == 0:
                 status = 500
                 await send_json(send, 500, error_body("internal_error", "服务器内部错误，请稍后再试"))
-        if access_log.isEnabledFor(logging.INFO):
-            access_log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                _route(scope),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+        log_access(scope["method"], _route(scope), status, started)
+
+
+def log_access(method: str, route: str, status: int, started: float) -> None:
+    """The access-log line: method, route template, status and milliseconds since ``started``."""
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info("%s %s %d %.1fms", method, route, status, (time.perf_counter() - started) * 1000)
 
 
 def _route(scope: Scope) -> str:

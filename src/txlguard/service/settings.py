@@ -31,6 +31,10 @@ class ServiceSettings(BaseSettings):
     anonymous_rate_limit_per_minute: int = Field(
         default=120, gt=0, description="requests per client address per minute on endpoints without a key"
     )
+    check_fast_path: bool = Field(
+        default=True,
+        description="answer valid single checks of POST /v1/check without the router (txlguard.service.fastpath)",
+    )
     key_cache_seconds: float = Field(
         default=5.0,
         ge=0,
