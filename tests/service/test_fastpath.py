@@ -55,6 +55,7 @@ def _requests(key: str) -> list[tuple[str, dict[str, str], bytes]]:
         ("empty", auth, b""),
         ("too large", auth, body([{"id": "1", "text": "还钱" * 3000}])),
         ("not UTF-8", auth, '{"messages": [{"id": "1", "text": "还钱"}]}'.encode("gbk")),
+        ("nested too deep", auth, b'{"messages":' + b"[" * 1500 + b"]" * 1500 + b"}"),
     ]
 
 
@@ -67,6 +68,22 @@ def test_every_answer_is_the_endpoints_own(clients: tuple[TestClient, TestClient
         assert a.content == b.content, name
         assert a.headers.get("content-type") == b.headers.get("content-type"), name
         assert a.headers.get("content-length") == b.headers.get("content-length"), name
+
+
+def test_the_first_content_type_decides_as_in_the_endpoint(
+    clients: tuple[TestClient, TestClient, str],
+) -> None:
+    fast, slow, key = clients
+    headers = [
+        ("Authorization", f"Bearer {key}"),
+        ("Content-Type", "text/plain"),
+        ("Content-Type", "application/json"),
+    ]
+    body = json.dumps({"messages": [{"id": "1", "text": THREAT}]}).encode()
+    a = fast.post("/v1/check", headers=headers, content=body)
+    b = slow.post("/v1/check", headers=headers, content=body)
+    assert (a.status_code, a.content) == (b.status_code, b.content)
+    assert a.status_code == 422
 
 
 def test_a_valid_check_is_answered_without_the_application(

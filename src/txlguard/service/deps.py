@@ -20,6 +20,7 @@ from fastapi import Depends, Header, Path, Request
 from starlette.concurrency import run_in_threadpool
 
 from txlguard.service.errors import ApiError
+from txlguard.service.middleware import LOOKED_UP
 from txlguard.service.ratelimit import RateLimiter
 from txlguard.service.settings import ServiceSettings
 from txlguard.store import ApiKeyInfo, Store
@@ -149,8 +150,13 @@ async def require_api_key(
             "Authorization 请求头格式应为 Bearer <密钥>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    keys: ApiKeys = request.app.state.api_keys
-    info = await keys.lookup(get_store(request), secret)
+    looked_up = request.scope.get("state", {}).get(LOOKED_UP)  # by the short path of /v1/check
+    info: ApiKeyInfo | None
+    if looked_up is not None and looked_up[0] == secret:
+        info = looked_up[1]
+    else:
+        keys: ApiKeys = request.app.state.api_keys
+        info = await keys.lookup(get_store(request), secret)
     if info is None:
         raise ApiError(401, "invalid_api_key", "API 密钥无效", headers={"WWW-Authenticate": "Bearer"})
     if not info.active:

@@ -24,7 +24,7 @@ from txlguard.detect import default_scanner
 from txlguard.service import schemas
 from txlguard.service.api import INLINE_BATCH
 from txlguard.service.deps import ApiKeys
-from txlguard.service.middleware import log_access
+from txlguard.service.middleware import LOOKED_UP, STARTED, log_access
 from txlguard.service.ratelimit import RateLimiter
 from txlguard.service.settings import ServiceSettings
 
@@ -33,7 +33,8 @@ _JSON_HEADERS = (b"content-type", b"application/json")
 
 
 class CheckFastPath:
-    """See the module docstring. Placed outside the application's own middleware."""
+    """See the module docstring. Placed outside the application's own middleware; what it hands
+    on carries ``STARTED`` and ``LOOKED_UP`` in ``scope["state"]``."""
 
     def __init__(self, app: ASGIApp, settings: ServiceSettings) -> None:
         self.app = app
@@ -44,6 +45,10 @@ class CheckFastPath:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        # What the application needs to know of the work done here: when the request began (for
+        # the access log) and the key already looked up (so that the store is not asked twice).
+        handed = scope.setdefault("state", {})
+        handed[STARTED] = started
         secret = _bearer(scope)
         state = scope["app"].state
         info = None
@@ -51,16 +56,18 @@ class CheckFastPath:
             keys: ApiKeys = state.api_keys
             try:
                 info = await keys.lookup(state.store, secret)
-            except Exception:  # the store is down: the application says so
+            except Exception:  # the store is down: the application asks again and says so
                 info = None
-        if info is None or not info.active:
-            await self.app(scope, receive, send)
+            else:
+                handed[LOOKED_UP] = (secret, info)
+        limiter: RateLimiter = state.key_limiter
+        if info is None or not info.active or limiter.would_wait(f"key:{info.id}"):
+            await self.app(scope, receive, send)  # before the body is read, as the endpoint does
             return
         received = await _read(receive, self.settings.max_json_bytes)
         replay = _replaying(received, receive)
         complete = received[-1]["type"] == "http.request" and not received[-1].get("more_body", False)
         payload = _answer(b"".join(m.get("body", b"") for m in received)) if complete else None
-        limiter: RateLimiter = state.key_limiter
         if payload is None or limiter.acquire(f"key:{info.id}") is not None:
             await self.app(scope, replay, send)  # the application answers (and counts) this one
             return
@@ -86,9 +93,10 @@ def _bearer(scope: Scope) -> str | None:
 
 def _json_with_fitting_length(scope: Scope, limit: int) -> bool:
     """Declared as JSON (as the endpoint accepts it), with a Content-Length within the limit."""
-    json_type = length_ok = False
+    json_type = length_ok = seen_type = False
     for name, value in scope["headers"]:
-        if name == b"content-type":
+        if name == b"content-type" and not seen_type:  # the first, as Request.headers.get reads it
+            seen_type = True
             media = value.decode("latin-1").partition(";")[0].strip().lower()
             json_type = media == "application/json" or (
                 media.startswith("application/") and media.endswith("+json")
@@ -130,6 +138,8 @@ def _answer(body: bytes) -> bytes | None:
         data: Any = json.loads(body)
         request = schemas.CheckRequest.model_validate(data)
     except (ValueError, ValidationError):  # not JSON, not UTF-8, not valid: the endpoint's 4xx
+        return None
+    except Exception:  # RecursionError of a deeply nested body...: the endpoint's answer too
         return None
     if len(request.messages) > INLINE_BATCH:
         return None

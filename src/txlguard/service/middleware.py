@@ -21,6 +21,12 @@ from txlguard.service.settings import ServiceSettings
 access_log = logging.getLogger("txlguard.access")
 error_log = logging.getLogger("txlguard.service")
 
+#: Keys of ``scope["state"]`` (``request.state``) set by the short path of ``/v1/check``
+#: (``fastpath.py``) for what it hands on: when the request began, and (secret, key info or None)
+#: of the key look-up it made.
+STARTED = "txlguard_started"
+LOOKED_UP = "txlguard_api_key"
+
 UPLOAD_PATH = re.compile(r"^/v1/cases/[^/]+/evidence/?$")
 
 
@@ -89,7 +95,7 @@ class AccessLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        started = scope.get("state", {}).get(STARTED, time.perf_counter())  # the short path began it
         status = 0
 
         async def noted(message: Message) -> None:

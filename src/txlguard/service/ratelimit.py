@@ -34,6 +34,13 @@ class RateLimiter:
             self._buckets[who] = (tokens - 1.0, now)
             return None
 
+    def would_wait(self, who: str) -> bool:
+        """Whether ``who``'s bucket is empty now (nothing is taken)."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(who, (self.capacity, now))
+            return min(self.capacity, tokens + (now - last) * self.rate) < 1.0
+
     def _prune(self, now: float) -> None:
         """Forget clients whose buckets have refilled (they are as if new)."""
         full = [k for k, (t, last) in self._buckets.items() if t + (now - last) * self.rate >= self.capacity]
