@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from txlguard.detect import default_scanner
-from txlguard.detect.models import MessageInput
+from txlguard.detect.models import MessageInput, ScanResult
 from txlguard.ingest.models import Communication, Evidence
 from txlguard.service import schemas
 from txlguard.service.deps import (
@@ -61,12 +61,24 @@ MEDIA_TYPES = {
 ClientLimited = Depends(limit_client)
 
 
+def json_bytes(data: Any) -> bytes:
+    """A response body as every JSON endpoint writes it (UTF-8, compact)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _json(data: Any, status_code: int = 200) -> Response:
-    return Response(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-        status_code=status_code,
-        media_type="application/json",
-    )
+    return Response(json_bytes(data), status_code=status_code, media_type="application/json")
+
+
+def check_body(results: list[ScanResult]) -> bytes:
+    """The 200 body of ``/v1/check`` (also written by its short path, ``fastpath.py``)."""
+    return json_bytes({"results": [r.public() for r in results]})
+
+
+def is_json_media(content_type: str) -> bool:
+    """Whether a Content-Type declares JSON, as FastAPI accepts a JSON body."""
+    media = content_type.partition(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def _download(data: bytes, fmt: str, filename: str, *, attachment: bool) -> Response:
@@ -127,7 +139,7 @@ async def check(request: Request) -> Response:
         results = scanner.scan_batch(messages)
     else:
         results = await run_in_threadpool(scanner.scan_batch, messages)
-    return _json({"results": [r.public() for r in results]})
+    return Response(check_body(results), media_type="application/json")
 
 
 async def _json_body(request: Request) -> Any:
@@ -143,11 +155,7 @@ async def _json_body(request: Request) -> Any:
         raise RequestValidationError(
             [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
         )
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if not (
-        media_type == "application/json"
-        or (media_type.startswith("application/") and media_type.endswith("+json"))
-    ):
+    if not is_json_media(request.headers.get("content-type", "")):
         raise RequestValidationError(
             [{"type": "model_type", "loc": ("body",), "msg": "not JSON", "input": None}]
         )

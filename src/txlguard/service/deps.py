@@ -141,9 +141,8 @@ async def require_api_key(
             "缺少 API 密钥：请在请求头加入 Authorization: Bearer <密钥>（用 txlguard keys create 创建）",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    scheme, _, secret = authorization.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not secret or len(secret) > 200:
+    secret = bearer_secret(authorization)
+    if secret is None:
         raise ApiError(
             401,
             "invalid_authorization",
@@ -161,8 +160,20 @@ async def require_api_key(
         raise ApiError(401, "invalid_api_key", "API 密钥无效", headers={"WWW-Authenticate": "Bearer"})
     if not info.active:
         raise ApiError(403, "revoked_api_key", "该 API 密钥已被吊销，请使用新的密钥")
-    _limited(request.app.state.key_limiter, f"key:{info.id}")
+    _limited(request.app.state.key_limiter, key_bucket(info))
     return info
+
+
+def bearer_secret(authorization: str) -> str | None:
+    """The key of an ``Authorization: Bearer <key>`` header, or None when it is not that shape."""
+    scheme, _, secret = authorization.partition(" ")
+    secret = secret.strip()
+    return secret if scheme.lower() == "bearer" and secret and len(secret) <= 200 else None
+
+
+def key_bucket(info: ApiKeyInfo) -> str:
+    """The rate limiter's name for a key's requests."""
+    return f"key:{info.id}"
 
 
 def limit_client(request: Request) -> None:

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
-from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from txlguard.detect import default_scanner
 from txlguard.service import schemas
-from txlguard.service.api import INLINE_BATCH
-from txlguard.service.deps import ApiKeys
+from txlguard.service.api import INLINE_BATCH, check_body, is_json_media
+from txlguard.service.deps import ApiKeys, bearer_secret, key_bucket
 from txlguard.service.middleware import LOOKED_UP, STARTED, log_access
 from txlguard.service.ratelimit import RateLimiter
 from txlguard.service.settings import ServiceSettings
@@ -49,7 +47,8 @@ class CheckFastPath:
         # the access log) and the key already looked up (so that the store is not asked twice).
         handed = scope.setdefault("state", {})
         handed[STARTED] = started
-        secret = _bearer(scope)
+        authorization = _header(scope, b"authorization")
+        secret = bearer_secret(authorization) if authorization else None
         state = scope["app"].state
         info = None
         if secret and _json_with_fitting_length(scope, self.settings.max_json_bytes):
@@ -61,14 +60,14 @@ class CheckFastPath:
             else:
                 handed[LOOKED_UP] = (secret, info)
         limiter: RateLimiter = state.key_limiter
-        if info is None or not info.active or limiter.would_wait(f"key:{info.id}"):
+        if info is None or not info.active or limiter.would_wait(key_bucket(info)):
             await self.app(scope, receive, send)  # before the body is read, as the endpoint does
             return
         received = await _read(receive, self.settings.max_json_bytes)
         replay = _replaying(received, receive)
         complete = received[-1]["type"] == "http.request" and not received[-1].get("more_body", False)
         payload = _answer(b"".join(m.get("body", b"") for m in received)) if complete else None
-        if payload is None or limiter.acquire(f"key:{info.id}") is not None:
+        if payload is None or limiter.acquire(key_bucket(info)) is not None:
             await self.app(scope, replay, send)  # the application answers (and counts) this one
             return
         await send(
@@ -82,28 +81,24 @@ class CheckFastPath:
         log_access("POST", CHECK_PATH, 200, started)
 
 
-def _bearer(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, secret = value.decode("latin-1").partition(" ")
-            secret = secret.strip()
-            return secret if scheme.lower() == "bearer" and secret and len(secret) <= 200 else None
+def _header(scope: Scope, name: bytes) -> str | None:
+    """The first header ``name`` (lower-case), as Request.headers.get reads it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
     return None
 
 
 def _json_with_fitting_length(scope: Scope, limit: int) -> bool:
     """Declared as JSON (as the endpoint accepts it), with a Content-Length within the limit."""
-    json_type = length_ok = seen_type = False
-    for name, value in scope["headers"]:
-        if name == b"content-type" and not seen_type:  # the first, as Request.headers.get reads it
-            seen_type = True
-            media = value.decode("latin-1").partition(";")[0].strip().lower()
-            json_type = media == "application/json" or (
-                media.startswith("application/") and media.endswith("+json")
-            )
-        elif name == b"content-length":
-            length_ok = value.isdigit() and 0 < int(value) <= limit
-    return json_type and length_ok
+    length = _header(scope, b"content-length")
+    return (
+        is_json_media(_header(scope, b"content-type") or "")
+        and length is not None
+        and length.isascii()
+        and length.isdigit()
+        and 0 < int(length) <= limit
+    )
 
 
 async def _read(receive: Receive, limit: int) -> list[Message]:
@@ -133,19 +128,13 @@ def _replaying(received: list[Message], receive: Receive) -> Receive:
 
 
 def _answer(body: bytes) -> bytes | None:
-    """The 200 body of ``/v1/check`` for ``body``, or None when the endpoint must answer it."""
+    """The 200 body of ``/v1/check`` for ``body``, or None when the endpoint must answer it: not
+    JSON, not valid, a batch for a worker thread, or any failure (a RecursionError of deeply nested
+    JSON, an exception while scanning), which the endpoint then answers as it always does."""
     try:
-        data: Any = json.loads(body)
-        request = schemas.CheckRequest.model_validate(data)
-    except (ValueError, ValidationError):  # not JSON, not UTF-8, not valid: the endpoint's 4xx
-        return None
-    except Exception:  # RecursionError of a deeply nested body...: the endpoint's answer too
-        return None
-    if len(request.messages) > INLINE_BATCH:
-        return None
-    try:
-        results = default_scanner().scan_batch(request.messages)
-        out = {"results": [r.public() for r in results]}
-        return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except Exception:  # the endpoint runs it again and answers the failure as it always does
+        request = schemas.CheckRequest.model_validate(json.loads(body))
+        if len(request.messages) > INLINE_BATCH:
+            return None
+        return check_body(default_scanner().scan_batch(request.messages))
+    except Exception:
         return None
