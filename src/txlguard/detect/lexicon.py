@@ -64,6 +64,9 @@ class Rule(BaseModel):
     message_lacks: list[str] = Field(
         default_factory=list, description="categories that veto it anywhere in the message"
     )
+    message_has: list[str] = Field(
+        default_factory=list, description="categories that must all occur somewhere in the message"
+    )
     modality: Modality = "any"
     second_person: bool = Field(default=False, description="the sentence addresses 你/您")
     voices: list[Voice] = Field(default_factory=lambda: list(_BOTH_VOICES))

@@ -31,6 +31,7 @@ class _Plan(NamedTuple):
     segment_has: tuple[_Tag, ...]
     segment_lacks: tuple[_Tag, ...]
     message_lacks: tuple[_Tag, ...]
+    message_has: tuple[_Tag, ...]
     modality: frozenset[str] | None
     second_person: bool
     #: Categories that must occur somewhere in the message for the rule to hold.
@@ -100,6 +101,7 @@ class Recognizer:
             *rule.segment_has,
             *rule.segment_lacks,
             *rule.message_lacks,
+            *rule.message_has,
         ]:
             if not self._known(category):
                 raise LexiconError(f"{where}: unknown category {category}")
@@ -170,12 +172,13 @@ class Recognizer:
             segment_has=tuple(self.tag(c) for c in rule.segment_has),
             segment_lacks=tuple(self.tag(c) for c in rule.segment_lacks),
             message_lacks=tuple(self.tag(c) for c in rule.message_lacks),
+            message_has=tuple(self.tag(c) for c in rule.message_has),
             modality=None if rule.modality == "any" else _MODALITIES[rule.modality],
             second_person=rule.second_person,
             required=tuple(
                 dict.fromkeys(
                     self.tag(c)
-                    for c in [*rule.near, *rule.before, *rule.after, *rule.segment_has]
+                    for c in [*rule.near, *rule.before, *rule.after, *rule.segment_has, *rule.message_has]
                     if c != "segment_start"
                 )
             ),
@@ -229,6 +232,9 @@ class Recognizer:
                 return None
         for tag, is_trigger in plan.message_lacks:
             if spans_of(tag, is_trigger, (0, len(view.text))):
+                return None
+        for tag, is_trigger in plan.message_has:
+            if not spans_of(tag, is_trigger, (0, len(view.text))):
                 return None
         if plan.modality is not None and not view.modality(seg) & plan.modality:
             return None

@@ -1,0 +1,89 @@
+"""Impersonation needs a collection message: an office writing about something else is not one, and
+a genuine notice's marks keep both the rules and the learned tier quiet."""
+
+from __future__ import annotations
+
+import pytest
+
+from txlguard.detect import Scanner
+from txlguard.detect.lexicon import Lexicon, LexiconFile, load_lexicon
+from txlguard.detect.recognizers import ImpersonationRecognizer
+from txlguard.detect.view import MessageView
+
+from .test_learned import tiny_tier
+
+LABEL = "impersonation"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Scanner:
+    return Scanner(learned=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX市公安局XX分局】您的往来台湾通行证已签发，可到出入境大厅领取或选择邮寄。",
+        "这里是XX区公安分局，请您本周内到户籍窗口办理居住证。",
+        "【XX区人民法院】您被确定为本年度人民陪审员候选人，请按时参加培训。",
+        "【XX区人民法院】您作为证人需于周五下午出庭作证，如有困难请联系法官助理。",
+        "【XX律师事务所】专业处理婚姻家事纠纷，首次咨询免费，回T退订。",
+    ],
+)
+def test_an_office_writing_about_something_else_is_not_impersonation(rules: Scanner, text: str) -> None:
+    assert LABEL not in rules.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这里是XX区公安分局，你的网贷逾期未还，请本周内到分局说明情况。",
+        "我们警方已经掌握你的情况，再不还钱就对你立案。",
+        "你好，市公安局的，你朋友王某欠款不还涉嫌诈骗，让他马上回电。",
+        "【人社局通知】你的网贷逾期未还，名下社保账户即将冻结。",
+        "三天内还清欠款，否则后果自负。——刑侦大队 赵警官",
+        "【执法通知】你的欠款已移交处理，今天不还明天上门。",
+    ],
+)
+def test_an_office_in_a_collection_message_is_impersonation(rules: Scanner, text: str) -> None:
+    assert LABEL in rules.scan_text(text).labels
+
+
+def test_a_rule_with_message_has_needs_that_category_somewhere_in_the_message() -> None:
+    spec = load_lexicon(LABEL).spec.model_copy(deep=True)
+    rule = next(r for r in spec.rules if r.id == "self_identified")
+    assert rule.message_has == ["collection_context"]
+    loose = rule.model_copy(update={"message_has": []})
+    spec.rules = [loose]
+    recognizer = ImpersonationRecognizer(Lexicon(LexiconFile.model_validate(spec.model_dump()), "test"))
+    scanner = Scanner(learned=False)
+    text = scanner.fold.apply("这里是XX区公安分局，请您本周内办理居住证。")
+    view = MessageView(text, scanner._hits(text), scanner.context, scanner.cues)
+    assert [f.rule for f in recognizer.analyze(view)] == ["self_identified"]
+    strict = ImpersonationRecognizer()
+    assert [f for f in strict.analyze(view) if f.voice == "direct"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX区人民调解委员会】您与某贷款公司的借款纠纷已申请调解，调解以自愿为原则，可委托代理人。",
+        "本所受XX公司委托函告：请于十五日内归还借款，否则将代委托人提起民事诉讼。——XX律师事务所 律师 钱某（执业证号11101201000000）",
+    ],
+)
+def test_a_genuine_notice_keeps_the_learned_tier_quiet(text: str) -> None:
+    """The rules read it as lawful and say so; a model that would flag it adds nothing."""
+    gram = "调解" if "调解" in text else "律师"
+    scanner = Scanner(learned=tiny_tier(gram, LABEL))
+    result = scanner.scan_text(text)
+    assert LABEL not in result.labels
+    folded = scanner.fold.apply(text)
+    view = MessageView(folded, scanner._hits(folded), scanner.context, scanner.cues)
+    voices = {f.voice for f in ImpersonationRecognizer().analyze(view)}
+    assert voices == {"conditional_lawful"}
+
+
+def test_a_collector_behind_an_official_channel_gets_no_lawful_reading() -> None:
+    text = "本短信由XX法院送达平台发送：你已被列为失信被执行人，请立即联系催收员还款。"
+    scanner = Scanner(learned=tiny_tier("送达平台", LABEL))
+    assert LABEL in scanner.scan_text(text).labels
