@@ -1,0 +1,38 @@
+"""A collector who says the borrower "涉嫌" a crime makes a false legal threat, also when writing to
+a contact or an employer about the borrower; a warning or a report that demands nothing does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from txlguard.detect import Scanner
+
+LABEL = "false_legal_threat"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Scanner:
+    return Scanner(learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "recipient"),
+    [
+        ("贵公司员工李某涉嫌网贷诈骗，请公司督促其尽快归还欠款。", "contact"),
+        ("你表哥王某涉嫌恶意拖欠贷款，让他今天回电处理，否则后果自负。", "contact"),
+        ("您好，你的欠款已经涉嫌恶意逃废债，今天必须还清。", "borrower"),
+    ],
+)
+def test_a_crime_named_in_a_collection_message(rules: Scanner, text: str, recipient: str) -> None:
+    assert LABEL in rules.scan_text(text, recipient).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谨防冒充网贷平台的诈骗电话，凡要求转账到个人账户的均涉嫌诈骗，请及时报警。",
+        "一男子因涉嫌网贷诈骗被警方刑事拘留，警方提醒市民提高警惕。",
+    ],
+)
+def test_a_warning_or_a_report_is_not(rules: Scanner, text: str) -> None:
+    assert LABEL not in rules.scan_text(text).labels
