@@ -32,6 +32,10 @@ def test_a_crime_named_in_a_collection_message(rules: Scanner, text: str, recipi
     [
         "谨防冒充网贷平台的诈骗电话，凡要求转账到个人账户的均涉嫌诈骗，请及时报警。",
         "一男子因涉嫌网贷诈骗被警方刑事拘留，警方提醒市民提高警惕。",
+        # An office serving the reader as complainant, plaintiff or applicant.
+        "【XX区公安分局】您报案的手机被盗一案已立案侦查，请保持电话畅通。",
+        "【XX区人民法院】您起诉的借款合同纠纷一案已立案，案号(2025)京0105民初321号，请按时缴费。",
+        "【XX市公安局出入境管理支队】您申请的护照已签发，可到窗口领取。",
     ],
 )
 def test_a_warning_or_a_report_is_not(rules: Scanner, text: str) -> None:
