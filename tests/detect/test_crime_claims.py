@@ -40,3 +40,9 @@ def test_a_crime_named_in_a_collection_message(rules: Scanner, text: str, recipi
 )
 def test_a_warning_or_a_report_is_not(rules: Scanner, text: str) -> None:
     assert LABEL not in rules.scan_text(text).labels
+
+
+def test_a_lawyers_office_visit_is_not_the_police_station(rules: Scanner) -> None:
+    assert LABEL not in rules.scan_text("您好，我是陈律师，材料整理好后周三下午来所里面谈。").labels
+    assert LABEL in rules.scan_text("你明天来所里说清楚，不然就拘留你。").labels
+    assert LABEL in rules.scan_text("明天来所里面谈，你已涉嫌诈骗罪，不来就直接拘留。").labels

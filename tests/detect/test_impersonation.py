@@ -87,3 +87,36 @@ def test_a_collector_behind_an_official_channel_gets_no_lawful_reading() -> None
     text = "本短信由XX法院送达平台发送：你已被列为失信被执行人，请立即联系催收员还款。"
     scanner = Scanner(learned=tiny_tier("送达平台", LABEL))
     assert LABEL in scanner.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No debt word: the collector says "那笔钱", "你的事", "处理一下".
+        "我是XX律所的律师，你那笔钱拖了三个月了，今天再不处理我们就去你家里谈。",
+        "我是XX区法院的，你表弟的事他再不处理，我们就去他单位，你让他回个电话。",
+        # A genuine notice's wording copied into a threat.
+        "【XX区人民法院】你的借款纠纷已立案，可委托代理人到庭，今天不还清明天就来抓你。",
+        "【XX调解中心】你的网贷欠款已转入调解，调解以自愿为原则，但今天不还就通知你所有联系人。",
+        "我是XX律所的律师，委托人要求你今天还清，不然明天我们就去你单位找你领导。",
+    ],
+)
+def test_a_collector_copying_a_genuine_notice_is_still_impersonation(rules: Scanner, text: str) -> None:
+    assert LABEL in rules.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你再不还钱，咱们法院上见，诉讼费也由你承担。",
+        "我们派出所接到你的报警了，借款纠纷属于民事纠纷，建议你们协商或者到法院起诉。",
+        "【XX市税务局】您的个人所得税需补缴215元，逾期未缴将按规定加收滞纳金。",
+        "【XX社区居委会】本周六开展防范非法网贷宣传活动，欢迎居民参加。",
+        "【还款计划执行通知】您的分期将于15日自动扣款，请保证卡内余额充足。",
+        "我是网格员小李，您家今年的医保还没交，欠费将影响报销，请尽快缴纳。",
+        "王女士，关于您被催收骚扰的事，材料已收到，下周一给您回复。——李律师",
+    ],
+)
+def test_real_offices_and_lawyers_with_money_matters_are_not(text: str) -> None:
+    for scanner in (Scanner(learned=False), Scanner()):
+        assert LABEL not in scanner.scan_text(text).labels, text

@@ -17,13 +17,24 @@ class FalseLegalThreatRecognizer(Recognizer):
     label = "false_legal_threat"
 
     def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
-        """Reject a "通缉令" that is made and spread (exposure) and "把你带走" with no police."""
+        """Reject a "通缉令" that is made and spread (exposure), "把你带走" with no police, and a
+        lawyer's "来所里面谈" (the law office, not the police station)."""
         seg = view.segment(hit.start)
         if hit.term == "通缉" and view.text[hit.end : hit.end + 1] == "令":
             return not view.spans(self, "made_notice", seg)
         if hit.term in self._detention:
             return bool(view.spans(self, "detainer", seg))
+        if hit.term in self._office_visit:
+            return not view.text.startswith(self._office_followers, hit.end)
         return True
+
+    @cached_property
+    def _office_visit(self) -> frozenset[str]:
+        return frozenset(self.lexicon.settings.get("office_visit_terms", []))
+
+    @cached_property
+    def _office_followers(self) -> tuple[str, ...]:
+        return tuple(self.lexicon.settings.get("office_visit_followers", []))
 
     @cached_property
     def _detention(self) -> frozenset[str]:
