@@ -7,8 +7,9 @@ from txlguard.detect.view import Finding, MessageView, Span
 
 #: Cue categories that mark a real office's or an instructed lawyer's notice: a formal case number,
 #: voluntary mediation, the right to object, the reader's own role or application, a licence number
-#: (unless it also shows a collector's hand: ``collector_marks``).
+#: (unless it also shows a collector's hand or coerces: ``_COLLECTOR``).
 _GENUINE = ("official_notice", "verifiable_firm")
+_COLLECTOR = ("collector_marks", "coercion")
 
 
 class ImpersonationRecognizer(Recognizer):
@@ -30,8 +31,8 @@ class ImpersonationRecognizer(Recognizer):
         if not speaker:
             return out
         whole: Span = (0, len(view.text))
-        if any(view.spans(self, category, whole) for category in _GENUINE) and not view.spans(
-            self, "collector_marks", whole
+        if any(view.spans(self, category, whole) for category in _GENUINE) and not any(
+            view.spans(self, category, whole) for category in _COLLECTOR
         ):
             first = min(speaker)
             out.append(
