@@ -19,7 +19,10 @@ def rules() -> Scanner:
         ("您之前要求我们不要再联系您的家人，已登记，后续仅联系您本人。", "threat_to_contacts"),
         ("周女士，合同我看过了，超出法定上限的利息可以不付，周五上午来所里详谈。", "false_legal_threat"),
         ("孙先生，您起诉邻居借款不还的案子已立案，请按时参加调解。", "false_legal_threat"),
-        ("【人民法院调解平台】某小贷公司与您的借款纠纷已申请在线调解，是否参与由您自愿选择。", "impersonation"),
+        (
+            "【人民法院调解平台】某小贷公司与您的借款纠纷已申请在线调解，是否参与由您自愿选择。",
+            "impersonation",
+        ),
     ],
 )
 def test_lawful_messages(rules: Scanner, text: str, label: str) -> None:
