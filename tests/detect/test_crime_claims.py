@@ -32,6 +32,8 @@ def test_a_crime_named_in_a_collection_message(rules: Scanner, text: str, recipi
     [
         "谨防冒充网贷平台的诈骗电话，凡要求转账到个人账户的均涉嫌诈骗，请及时报警。",
         "一男子因涉嫌网贷诈骗被警方刑事拘留，警方提醒市民提高警惕。",
+        "近期有中介以停息挂账为名收费，此类行为涉嫌诈骗，请通过官方渠道还款。",
+        "所谓的反催收联盟教人逃废债，本身涉嫌违法，欠款还是要还清的。",
         # An office serving the reader as complainant, plaintiff or applicant.
         "【XX区公安分局】您报案的手机被盗一案已立案侦查，请保持电话畅通。",
         "【XX区人民法院】您起诉的借款合同纠纷一案已立案，案号(2025)京0105民初321号，请按时缴费。",
@@ -46,3 +48,9 @@ def test_a_lawyers_office_visit_is_not_the_police_station(rules: Scanner) -> Non
     assert LABEL not in rules.scan_text("您好，我是陈律师，材料整理好后周三下午来所里面谈。").labels
     assert LABEL in rules.scan_text("你明天来所里说清楚，不然就拘留你。").labels
     assert LABEL in rules.scan_text("明天来所里面谈，你已涉嫌诈骗罪，不来就直接拘留。").labels
+
+
+def test_an_applicants_loan_is_not_the_reader_as_a_party(rules: Scanner) -> None:
+    """Lenders write "您申请的借款" all the time: it does not clear a claim about the reader's case."""
+    text = "您申请的借款已逾期60天，您的案子已经转到我们这里了，等着处理吧。"
+    assert LABEL in rules.scan_text(text).labels

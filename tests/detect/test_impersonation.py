@@ -38,7 +38,7 @@ def test_an_office_writing_about_something_else_is_not_impersonation(rules: Scan
     "text",
     [
         "这里是XX区公安分局，你的网贷逾期未还，请本周内到分局说明情况。",
-        "我们警方已经掌握你的情况，再不还钱就对你立案。",
+        "这里是XX派出所，你的网贷逾期了，今天不还清我们就上门抓人。",
         "你好，市公安局的，你朋友王某欠款不还涉嫌诈骗，让他马上回电。",
         "【人社局通知】你的网贷逾期未还，名下社保账户即将冻结。",
         "三天内还清欠款，否则后果自负。——刑侦大队 赵警官",
@@ -120,3 +120,24 @@ def test_a_collector_copying_a_genuine_notice_is_still_impersonation(rules: Scan
 def test_real_offices_and_lawyers_with_money_matters_are_not(text: str) -> None:
     for scanner in (Scanner(learned=False), Scanner()):
         assert LABEL not in scanner.scan_text(text).labels, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您好，您的报警我们已收到，我们警方已经联系了该平台，要求其停止催收骚扰。",
+        "您好，法院的，您那个借款纠纷的调解书已经出来了，明天带身份证来领。",
+        "我是网格员小王，您家的社保卡年审今天最后一天，不处理的话社保卡会暂停使用。",
+        "【XX区税务局】您的社保费已欠缴两个月，欠缴期间医保待遇暂停，请于月底前处理。",
+        "您好，我是XX律师事务所李律师，执业证号11101201510123456，您反映的催收人员给您家人打电话一事已整理好证据。",
+    ],
+)
+def test_real_police_courts_offices_and_lawyers_speaking_for_the_reader(text: str) -> None:
+    assert LABEL not in Scanner(learned=False).scan_text(text).labels
+
+
+def test_a_repayment_deadline_in_days_voids_the_lawful_reading_of_a_case_number() -> None:
+    text = "【XX区人民法院】（2024）京0105民初1234号：你名下网贷逾期未还，请三日内还清欠款。"
+    assert LABEL in Scanner(learned=tiny_tier("网贷", LABEL)).scan_text(text).labels
+    genuine = "【XX区人民法院】（2024）京0105民初1234号：你与XX公司借款合同纠纷一案定于下周一开庭。"
+    assert LABEL not in Scanner(learned=tiny_tier("开庭", LABEL)).scan_text(genuine).labels

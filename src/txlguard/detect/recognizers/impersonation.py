@@ -7,9 +7,9 @@ from txlguard.detect.view import Finding, MessageView, Span
 
 #: Cue categories that mark a real office's or an instructed lawyer's notice: a formal case number,
 #: voluntary mediation, the right to object, the reader's own role or application, a licence number
-#: (unless it also shows a collector's hand or coerces: ``_COLLECTOR``).
+#: (unless it also shows a collector's hand, coerces or demands repayment within days: ``_COLLECTOR``).
 _GENUINE = ("official_notice", "verifiable_firm")
-_COLLECTOR = ("collector_marks", "coercion")
+_COLLECTOR = ("collector_marks", "coercion", "repay_demand")
 
 
 class ImpersonationRecognizer(Recognizer):
