@@ -141,3 +141,13 @@ def test_a_repayment_deadline_in_days_voids_the_lawful_reading_of_a_case_number(
     assert LABEL in Scanner(learned=tiny_tier("网贷", LABEL)).scan_text(text).labels
     genuine = "【XX区人民法院】（2024）京0105民初1234号：你与XX公司借款合同纠纷一案定于下周一开庭。"
     assert LABEL not in Scanner(learned=tiny_tier("开庭", LABEL)).scan_text(genuine).labels
+
+
+def test_a_readers_question_whether_a_message_is_real_is_no_impersonation() -> None:
+    text = "请问：有人发短信说“我是XX公安局经侦大队的，你涉嫌诈骗已立案”，这是真的假的？"
+    assert LABEL not in Scanner(learned=tiny_tier("经侦", LABEL)).scan_text(text).labels
+
+
+def test_an_hours_deadline_and_a_direct_freeze_beat_a_case_number(rules: Scanner) -> None:
+    text = "【XX区人民法院】案号(2024)粤0305民初1234号，请于24小时内联系书记员处理，逾期将直接强制执行。"
+    assert LABEL in rules.scan_text(text).labels

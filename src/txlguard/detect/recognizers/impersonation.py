@@ -5,8 +5,8 @@ from __future__ import annotations
 from txlguard.detect.recognizer import Recognizer
 from txlguard.detect.view import Finding, MessageView, Span
 
-#: Cue categories that mark a real office's or an instructed lawyer's notice: a formal case number,
-#: voluntary mediation, the right to object, the reader's own role or application, a licence number
+#: Cue categories that mark a real office's or an instructed lawyer's notice (a formal case number,
+#: voluntary mediation, the right to object, the reader's own role or application, a licence number)
 #: (unless it also shows a collector's hand, coerces or demands repayment within days: ``_COLLECTOR``).
 _GENUINE = ("official_notice", "verifiable_firm")
 _COLLECTOR = ("collector_marks", "coercion", "repay_demand")
@@ -31,9 +31,11 @@ class ImpersonationRecognizer(Recognizer):
         if not speaker:
             return out
         whole: Span = (0, len(view.text))
-        if any(view.spans(self, category, whole) for category in _GENUINE) and not any(
+        genuine = any(view.spans(self, category, whole) for category in _GENUINE) and not any(
             view.spans(self, category, whole) for category in _COLLECTOR
-        ):
+        )
+        # The reader asking whether a message is real quotes its threats: they void nothing.
+        if genuine or view.spans(self, "authenticity_question", whole):
             first = min(speaker)
             out.append(
                 Finding(
