@@ -13,11 +13,6 @@ from txlguard.detect import Scanner
 from txlguard.detect.models import MessageInput
 
 
-@pytest.fixture(scope="module")
-def rules_only() -> Scanner:
-    return Scanner(learned=False)
-
-
 @pytest.mark.parametrize(
     ("label", "text"),
     [

@@ -7,11 +7,6 @@ import pytest
 from txlguard.detect import Scanner
 
 
-@pytest.fixture(scope="module")
-def rules() -> Scanner:
-    return Scanner(learned=False)
-
-
 @pytest.mark.parametrize(
     ("text", "label"),
     [
@@ -25,10 +20,10 @@ def rules() -> Scanner:
         ),
     ],
 )
-def test_lawful_messages(rules: Scanner, text: str, label: str) -> None:
-    assert label not in rules.scan_text(text).labels
+def test_lawful_messages(rules_only: Scanner, text: str, label: str) -> None:
+    assert label not in rules_only.scan_text(text).labels
 
 
-def test_a_street_office_threatening_a_familys_welfare_is_impersonation(rules: Scanner) -> None:
+def test_a_street_office_threatening_a_familys_welfare_is_impersonation(rules_only: Scanner) -> None:
     text = "我是街道办的，你在网贷平台那笔钱今天处理一下，不然影响你家的低保。"
-    assert "impersonation" in rules.scan_text(text).labels
+    assert "impersonation" in rules_only.scan_text(text).labels

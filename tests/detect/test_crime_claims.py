@@ -10,11 +10,6 @@ from txlguard.detect import Scanner
 LABEL = "false_legal_threat"
 
 
-@pytest.fixture(scope="module")
-def rules() -> Scanner:
-    return Scanner(learned=False)
-
-
 @pytest.mark.parametrize(
     ("text", "recipient"),
     [
@@ -23,8 +18,8 @@ def rules() -> Scanner:
         ("您好，你的欠款已经涉嫌恶意逃废债，今天必须还清。", "borrower"),
     ],
 )
-def test_a_crime_named_in_a_collection_message(rules: Scanner, text: str, recipient: str) -> None:
-    assert LABEL in rules.scan_text(text, recipient).labels
+def test_a_crime_named_in_a_collection_message(rules_only: Scanner, text: str, recipient: str) -> None:
+    assert LABEL in rules_only.scan_text(text, recipient).labels
 
 
 @pytest.mark.parametrize(
@@ -40,17 +35,17 @@ def test_a_crime_named_in_a_collection_message(rules: Scanner, text: str, recipi
         "【XX市公安局出入境管理支队】您申请的护照已签发，可到窗口领取。",
     ],
 )
-def test_a_warning_or_a_report_is_not(rules: Scanner, text: str) -> None:
-    assert LABEL not in rules.scan_text(text).labels
+def test_a_warning_or_a_report_is_not(rules_only: Scanner, text: str) -> None:
+    assert LABEL not in rules_only.scan_text(text).labels
 
 
-def test_a_lawyers_office_visit_is_not_the_police_station(rules: Scanner) -> None:
-    assert LABEL not in rules.scan_text("您好，我是陈律师，材料整理好后周三下午来所里面谈。").labels
-    assert LABEL in rules.scan_text("你明天来所里说清楚，不然就拘留你。").labels
-    assert LABEL in rules.scan_text("明天来所里面谈，你已涉嫌诈骗罪，不来就直接拘留。").labels
+def test_a_lawyers_office_visit_is_not_the_police_station(rules_only: Scanner) -> None:
+    assert LABEL not in rules_only.scan_text("您好，我是陈律师，材料整理好后周三下午来所里面谈。").labels
+    assert LABEL in rules_only.scan_text("你明天来所里说清楚，不然就拘留你。").labels
+    assert LABEL in rules_only.scan_text("明天来所里面谈，你已涉嫌诈骗罪，不来就直接拘留。").labels
 
 
-def test_an_applicants_loan_is_not_the_reader_as_a_party(rules: Scanner) -> None:
+def test_an_applicants_loan_is_not_the_reader_as_a_party(rules_only: Scanner) -> None:
     """Lenders write "您申请的借款" all the time: it does not clear a claim about the reader's case."""
     text = "您申请的借款已逾期60天，您的案子已经转到我们这里了，等着处理吧。"
-    assert LABEL in rules.scan_text(text).labels
+    assert LABEL in rules_only.scan_text(text).labels

@@ -15,11 +15,6 @@ from .test_learned import tiny_tier
 LABEL = "impersonation"
 
 
-@pytest.fixture(scope="module")
-def rules() -> Scanner:
-    return Scanner(learned=False)
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -30,8 +25,8 @@ def rules() -> Scanner:
         "【XX律师事务所】专业处理婚姻家事纠纷，首次咨询免费，回T退订。",
     ],
 )
-def test_an_office_writing_about_something_else_is_not_impersonation(rules: Scanner, text: str) -> None:
-    assert LABEL not in rules.scan_text(text).labels
+def test_an_office_writing_about_something_else_is_not_impersonation(rules_only: Scanner, text: str) -> None:
+    assert LABEL not in rules_only.scan_text(text).labels
 
 
 @pytest.mark.parametrize(
@@ -45,8 +40,8 @@ def test_an_office_writing_about_something_else_is_not_impersonation(rules: Scan
         "【执法通知】你的欠款已移交处理，今天不还明天上门。",
     ],
 )
-def test_an_office_in_a_collection_message_is_impersonation(rules: Scanner, text: str) -> None:
-    assert LABEL in rules.scan_text(text).labels
+def test_an_office_in_a_collection_message_is_impersonation(rules_only: Scanner, text: str) -> None:
+    assert LABEL in rules_only.scan_text(text).labels
 
 
 def test_a_rule_with_message_has_needs_that_category_somewhere_in_the_message() -> None:
@@ -101,8 +96,8 @@ def test_a_collector_behind_an_official_channel_gets_no_lawful_reading() -> None
         "我是XX律所的律师，委托人要求你今天还清，不然明天我们就去你单位找你领导。",
     ],
 )
-def test_a_collector_copying_a_genuine_notice_is_still_impersonation(rules: Scanner, text: str) -> None:
-    assert LABEL in rules.scan_text(text).labels
+def test_a_collector_copying_a_genuine_notice_is_still_impersonation(rules_only: Scanner, text: str) -> None:
+    assert LABEL in rules_only.scan_text(text).labels
 
 
 @pytest.mark.parametrize(
@@ -148,6 +143,6 @@ def test_a_readers_question_whether_a_message_is_real_is_no_impersonation() -> N
     assert LABEL not in Scanner(learned=tiny_tier("经侦", LABEL)).scan_text(text).labels
 
 
-def test_an_hours_deadline_and_a_direct_freeze_beat_a_case_number(rules: Scanner) -> None:
+def test_an_hours_deadline_and_a_direct_freeze_beat_a_case_number(rules_only: Scanner) -> None:
     text = "【XX区人民法院】案号(2024)粤0305民初1234号，请于24小时内联系书记员处理，逾期将直接强制执行。"
-    assert LABEL in rules.scan_text(text).labels
+    assert LABEL in rules_only.scan_text(text).labels
