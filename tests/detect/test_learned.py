@@ -145,3 +145,18 @@ def test_a_vocabulary_with_a_hash_collision_is_refused() -> None:
             intercept=np.zeros(len(LABELS)),
             thresholds=np.full(len(LABELS), 0.5),
         )
+
+
+def test_single_rows_are_remembered_by_feature_text_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import txlguard.detect.learned as learned_module
+
+    tier = tiny_tier("表姐", "insult")
+    first = tier.probability_row("你表姐欠了300元")
+    assert not first.flags.writeable
+    assert tier.probability_row("你表姐欠了900元") is first  # digits are read as 0: the same features
+    assert np.array_equal(first, tier.batch_probabilities("你表姐欠了300元", [len("你表姐欠了300元") + 1])[0])
+    monkeypatch.setattr(learned_module, "ROW_CACHE_SIZE", 2)
+    tier.probability_row("表姐一")
+    tier.probability_row("表姐二")
+    assert tier.probability_row("你表姐欠了300元") is not first  # pushed out, worked out again
+    assert len(tier._rows) == 2
