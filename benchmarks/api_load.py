@@ -40,8 +40,9 @@ TEMPLATES = [
     "你{k}天不还钱，我们就去你单位闹，让你同事都知道你欠{p}的钱",
     "【{p}】您的借款已逾期{k}天，逾期会产生罚息与违约金，请尽快还款。",
 ]
-#: Names drawn from 40 surnames and 1–2 of 40 given-name characters (tens of thousands of names), so
-#: that requests repeat as little as real traffic does and no cache of the server's is flattered.
+#: Names drawn from 40 surnames and 1–2 of 40 given-name characters (tens of thousands of names). The two
+#: templates without a name still repeat once digits are read as 0, as real reminders do: about 35 % of
+#: requests then share the learned tier's cached row with an earlier one.
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯晨欣怡佳"
 PLATFORMS = ["易融花", "随心贷", "闪电借", "安心借", "好分期"]

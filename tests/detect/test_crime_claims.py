@@ -49,3 +49,20 @@ def test_an_applicants_loan_is_not_the_reader_as_a_party(rules_only: Scanner) ->
     """Lenders write "您申请的借款" all the time: it does not clear a claim about the reader's case."""
     text = "您申请的借款已逾期60天，您的案子已经转到我们这里了，等着处理吧。"
     assert LABEL in rules_only.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你涉嫌骗贷，逮捕令已签发，等着吧。",  # "已签发" is no sign of the reader as applicant
+        "你说别再打扰你，好，那就等着坐牢吧。",
+        "我是XX派出所民警，你明天来所里谈一下你的网贷问题。",  # 谈 alone: still the police station
+    ],
+)
+def test_review_regressions_stay_false_legal_threats(rules_only: Scanner, text: str) -> None:
+    assert LABEL in rules_only.scan_text(text).labels
+
+
+def test_a_plaintiffs_case_in_the_courts_standard_phrasing(rules_only: Scanner) -> None:
+    text = "【XX区人民法院】您起诉XX小贷公司一案已立案，案号（2024）京0105民初1234号。"
+    assert LABEL not in rules_only.scan_text(text).labels

@@ -146,3 +146,25 @@ def test_a_readers_question_whether_a_message_is_real_is_no_impersonation() -> N
 def test_an_hours_deadline_and_a_direct_freeze_beat_a_case_number(rules_only: Scanner) -> None:
     text = "【XX区人民法院】案号(2024)粤0305民初1234号，请于24小时内联系书记员处理，逾期将直接强制执行。"
     assert LABEL in rules_only.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A village committee's own name is no coercion of its own.
+        "我是村委会的，你在平台的借款早点还了吧。",
+    ],
+)
+def test_a_civil_office_without_coercion_is_not_impersonation_by_rule(rules_only: Scanner, text: str) -> None:
+    assert LABEL not in rules_only.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX市公安局】您发来的截图不对，你的网贷今天不还清就拘留你。",
+        "你的欠款今天必须还清，否则后果自负，委托人已授权我所处理。——XX律师事务所 王律师",
+    ],
+)
+def test_coercion_outweighs_copied_lawful_words(rules_only: Scanner, text: str) -> None:
+    assert LABEL in rules_only.scan_text(text).labels

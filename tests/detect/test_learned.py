@@ -153,10 +153,13 @@ def test_single_rows_are_remembered_by_feature_text_and_bounded(monkeypatch: pyt
     tier = tiny_tier("表姐", "insult")
     first = tier.probability_row("你表姐欠了300元")
     assert not first.flags.writeable
-    assert tier.probability_row("你表姐欠了900元") is first  # digits are read as 0: the same features
+    with pytest.raises(ValueError):
+        first.flags.writeable = True  # a view of the cached row: the cache cannot be changed through it
+    again = tier.probability_row("你表姐欠了900元")  # digits are read as 0: the same features
+    assert again.base is first.base
     assert np.array_equal(first, tier.batch_probabilities("你表姐欠了300元", [len("你表姐欠了300元") + 1])[0])
     monkeypatch.setattr(learned_module, "ROW_CACHE_SIZE", 2)
     tier.probability_row("表姐一")
     tier.probability_row("表姐二")
-    assert tier.probability_row("你表姐欠了300元") is not first  # pushed out, worked out again
+    assert tier.probability_row("你表姐欠了300元").base is not first.base  # pushed out, worked out again
     assert len(tier._rows) == 2

@@ -17,8 +17,8 @@ class FalseLegalThreatRecognizer(Recognizer):
     label = "false_legal_threat"
 
     def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
-        """Reject a "通缉令" that is made and spread (exposure), "把你带走" with no police, and a
-        lawyer's "来所里面谈" (the law office, not the police station)."""
+        """Reject a "通缉令" that is made and spread (exposure), "把你带走" with no police, and
+        "来所里面谈/详谈/咨询": a meeting at an office (a lawyer's), not a summons to the police station."""
         seg = view.segment(hit.start)
         if hit.term == "通缉" and view.text[hit.end : hit.end + 1] == "令":
             return not view.spans(self, "made_notice", seg)
