@@ -168,3 +168,17 @@ def test_a_civil_office_without_coercion_is_not_impersonation_by_rule(rules_only
 )
 def test_coercion_outweighs_copied_lawful_words(rules_only: Scanner, text: str) -> None:
     assert LABEL in rules_only.scan_text(text).labels
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("这里是pai chu suo，你的网贷今天不还清就拘留你。", "pai chu suo"),
+        ("我是 lv shi，你的欠款已经移交了，等着坐牢。", "lv shi"),
+        ("这里是zhixingju，你的网贷今天不还清就查封你的房子。", "zhixingju"),
+    ],
+)
+def test_offices_spelled_in_pinyin(rules_only: Scanner, text: str, quote: str) -> None:
+    result = rules_only.scan_text(text)
+    assert LABEL in result.labels
+    assert any(quote in d.quote for d in result.detections if d.label == LABEL)
