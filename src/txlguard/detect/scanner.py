@@ -9,14 +9,23 @@ message holding something the length-preserving fold cannot express (zero-width 
 spacers inside words, ...) goes through the full normaliser first, and offsets are mapped back
 through it; every other message is matched on its original text, so offsets need no mapping.
 A message whose text and recipient equal an earlier one's in the same chunk is not confirmed
-again: it gets a copy of the earlier result (``Scanner.reuse_identical``).
+again: it gets a copy of the earlier result (``Scanner.reuse_identical``). Across chunks and single
+calls, the rules' and the learned tier's findings are remembered by the text with its digits read as
+0 (``Scanner.reuse_templates``): a lender's template with another amount, date or card number is
+confirmed once. No rule reads a digit's value (a message holding a lexicon's digit literal, "12368",
+or a pattern that tells digits apart is confirmed anew), personal data is looked for in each
+message's own text, and offsets carry over because the digits keep their places.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
+import re
+import threading
 import time
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, islice
@@ -29,7 +38,7 @@ from txlguard.detect import automaton as ac
 from txlguard.detect.cues import CueIndex
 from txlguard.detect.fold import ASTRAL, Fold, default_fold, has_astral, routing_pattern
 from txlguard.detect.learned import LearnedTier, default_learned_tier
-from txlguard.detect.lexicon import load_lexicon
+from txlguard.detect.lexicon import expand, load_lexicon
 from txlguard.detect.models import Detection, MessageInput, ScanResult
 from txlguard.detect.recognizers.personal_data import PersonalFinding, find_personal_data
 from txlguard.detect.registry import RecognizerRegistry
@@ -46,6 +55,14 @@ _SPOKEN = ("direct", "reported")
 """Voices of a finding that says the conduct happened or was threatened (not negated, lawful, a quotation of the law)."""
 _LABEL_ORDER = {label.value: i for i, label in enumerate(MessageLabel)}
 _Mapper = Callable[[int, int], tuple[int, int]]
+TEMPLATE_CACHE_SIZE = 16384
+"""How many messages' findings ``Scanner.reuse_templates`` remembers (least recently used out)."""
+TEMPLATE_CACHE_MAX_CHARS = 2000
+"""Longer messages are not remembered (one-off texts: a pasted chat, a document)."""
+_DIGIT = re.compile("[0-9]")
+#: What is remembered of a confirmed message: its findings, whether its recipient was worked out
+#: during confirmation, and the recipient (role, inferred).
+_Remembered = tuple[list[Finding], bool, tuple[Recipient, bool]]  # findings, known, recipient
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -120,6 +137,7 @@ class Scanner:
         chunk_size: int = 8192,
         law_base: LawBase | None = None,
         reuse_identical: bool = True,
+        reuse_templates: bool = True,
         learned: bool | LearnedTier = True,
     ) -> None:
         self.registry = registry or RecognizerRegistry.default()
@@ -130,6 +148,10 @@ class Scanner:
         #: once, and give the later one a copy of the result. Lender traffic is templated: the same
         #: reminder, word for word, is sent to many people.
         self.reuse_identical = reuse_identical
+        #: Remember findings by the text with digits read as 0, across chunks (see the module docstring).
+        self.reuse_templates = reuse_templates
+        self._templates: OrderedDict[bytes, _Remembered] = OrderedDict()
+        self._templates_lock = threading.Lock()
         #: The learned tier (``learned.py``): adds labels the rules missed; None to scan by rules alone.
         self.learned: LearnedTier | None = (
             learned if isinstance(learned, LearnedTier) else default_learned_tier() if learned else None
@@ -142,6 +164,7 @@ class Scanner:
         self.cues = CueIndex([r.lexicon for r in self.registry], self.context)
         self.automaton = self._build_automaton()
         self._route = routing_pattern()
+        self._digit_literals, self._digit_patterns = self._digit_sensitive()
 
     # -- building ---------------------------------------------------------------------------------
     def _build_automaton(self) -> Any:
@@ -158,6 +181,38 @@ class Scanner:
                     else:
                         known[1].add(tag)
         return ac.build((surface, (term, tuple(sorted(tags)))) for surface, (term, tags) in entries.items())
+
+    def _digit_sensitive(self) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+        """The lexicons' literals that hold a digit ("12368", "24小时") and their patterns that tell
+        digits apart (a class such as ``[1-3]``): a message matching one is never reused by template."""
+        literals: set[str] = set()
+        patterns: list[re.Pattern[str]] = []
+        lexicons = [r.lexicon for r in self.registry] + [self.context]
+        for lexicon in lexicons:
+            spec = lexicon.spec
+            entries = [t for terms in [*spec.triggers.values(), *spec.cues.values()] for t in terms]
+            entries += [a for spellings in spec.aliases.values() for a in spellings]
+            for value in lexicon.settings.values():
+                entries += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+            for entry in entries:
+                if entry.startswith("seq:"):
+                    body = re.sub(r"~\d+~", "", entry[4:])
+                    literals.update(t for t in re.split(r"[ |{}]", body) if _DIGIT.search(t))
+                elif entry.startswith("re:"):
+                    body = entry[3:]
+                    classes = re.findall(r"\[[^\]]*\]", body)
+                    if any(_DIGIT.search(c) and "0-9" not in c for c in classes):
+                        patterns.append(re.compile(body))
+                    bare = re.sub(r"\[[^\]]*\]|\{\d+(?:,\d*)?\}|\\[dDsSwWbB]", "", body)
+                    literals.update(re.findall(r"[0-9]+", bare))
+                elif _DIGIT.search(entry):
+                    literals.update(expand(entry))
+        return tuple(sorted(literals)), tuple(patterns)
+
+    def clear_reuse(self) -> None:
+        """Forget the findings remembered by template (``reuse_templates``), e.g. between benchmark runs."""
+        with self._templates_lock:
+            self._templates.clear()
 
     # -- public API -------------------------------------------------------------------------------
     def scan(self, msg: MessageInput) -> ScanResult:
@@ -318,6 +373,17 @@ class Scanner:
         mapper: _Mapper | None,
         learned_row: np.ndarray[Any, Any] | None = None,
     ) -> ScanResult:
+        key = self._template_key(text) if mapper is None and self.reuse_templates else None
+        if key is not None:
+            key += (msg.recipient or "-").encode()
+            with self._templates_lock:
+                remembered = self._templates.get(key)
+                if remembered is not None:
+                    self._templates.move_to_end(key)
+            if remembered is not None:
+                return self._result(
+                    msg, text, _same_span, remembered[0], remembered[1], lambda: remembered[2]
+                )
         view = MessageView(text, hits, self.context, self.cues, msg.recipient, mapper)
         labels = {tag.partition("/")[0] for h in view.hits for tag in h.tags}
         findings: list[Finding] = []
@@ -325,6 +391,37 @@ class Scanner:
             if recognizer.label in labels or recognizer.always_analyze(view):
                 findings.extend(recognizer.analyze(view))
         findings.extend(self._learned_findings(view, findings, learned_row))
+        known = view.recipient_known()
+        if key is not None:
+            with self._templates_lock:
+                self._templates[key] = (findings, known, view.recipient())
+                if len(self._templates) > TEMPLATE_CACHE_SIZE:
+                    self._templates.popitem(last=False)
+        return self._result(msg, text, view.to_original, findings, known, view.recipient)
+
+    def _template_key(self, text: str) -> bytes | None:
+        """The digest of ``text`` with its digits read as 0, or None when it must be confirmed anew."""
+        if len(text) > TEMPLATE_CACHE_MAX_CHARS:
+            return None
+        if _DIGIT.search(text) is not None and (
+            any(literal in text for literal in self._digit_literals)
+            or any(p.search(text) for p in self._digit_patterns)
+        ):
+            return None
+        masked = _DIGIT.sub("0", text)
+        return hashlib.blake2b(masked.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def _result(
+        self,
+        msg: MessageInput,
+        text: str,
+        to_original: _Mapper,
+        findings: list[Finding],
+        known: bool,
+        recipient: Callable[[], tuple[Recipient, bool]],
+    ) -> ScanResult:
+        """The result of a confirmed (or remembered) message. ``known``: whether confirmation worked
+        out the recipient; personal data is looked for in this message's own text."""
         # Personal data matters as what was disclosed or threatened: looked for in messages with
         # a finding that it happened or was threatened (not one read as negated or lawful) or addressed
         # to a contact.
@@ -335,9 +432,7 @@ class Scanner:
         ):
             personal = find_personal_data(text, self.registry.personal)
         if not findings and not personal:
-            role, inferred = (
-                view.recipient() if view.recipient_known() else (msg.recipient or "unknown", False)
-            )
+            role, inferred = recipient() if known else (msg.recipient or "unknown", False)
             return _construct(
                 ScanResult,
                 {
@@ -349,7 +444,7 @@ class Scanner:
                     "reported": [],
                 },
             )
-        return self._assemble(msg, view, findings, personal)
+        return self._assemble(msg, to_original, recipient(), findings, personal)
 
     def _learned_findings(
         self, view: MessageView, findings: list[Finding], row: np.ndarray[Any, Any] | None
@@ -374,7 +469,12 @@ class Scanner:
         ]
 
     def _assemble(
-        self, msg: MessageInput, view: MessageView, findings: list[Finding], personal: list[PersonalFinding]
+        self,
+        msg: MessageInput,
+        to_original: _Mapper,
+        recipient: tuple[Recipient, bool],
+        findings: list[Finding],
+        personal: list[PersonalFinding],
     ) -> ScanResult:
         direct: dict[str, list[Finding]] = {}
         reported: dict[str, list[Finding]] = {}
@@ -389,22 +489,22 @@ class Scanner:
         detections: list[Detection] = []
         for label in sorted(direct, key=lambda x: _LABEL_ORDER.get(x, 99)):
             for f in _strongest(direct[label], self.max_per_label):
-                detections.append(self._detection(view, original, f))
+                detections.append(self._detection(to_original, original, f))
         for p in personal:
             detections.append(
                 self._detection(
-                    view,
+                    to_original,
                     original,
                     Finding(p.label, p.start, p.end, p.confidence, p.explanation, p.recognizer, "direct", ""),
                 )
             )
         detections.sort(key=lambda d: (d.start, d.end, d.label))
         reported_out = [
-            self._detection(view, original, f)
+            self._detection(to_original, original, f)
             for label in sorted(reported, key=lambda x: _LABEL_ORDER.get(x, 99))
             for f in _strongest(reported[label], self.max_per_label)
         ]
-        role, inferred = view.recipient()
+        role, inferred = recipient
         return _construct(
             ScanResult,
             {
@@ -417,8 +517,8 @@ class Scanner:
             },
         )
 
-    def _detection(self, view: MessageView, original: str, f: Finding) -> Detection:
-        start, end = view.to_original(f.start, f.end)
+    def _detection(self, to_original: _Mapper, original: str, f: Finding) -> Detection:
+        start, end = to_original(f.start, f.end)
         start = max(0, min(start, len(original)))
         end = max(start, min(end, len(original)))
         return _construct(
@@ -435,6 +535,10 @@ class Scanner:
                 "explanation": f.explanation,
             },
         )
+
+
+def _same_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
 
 
 def _copy_result(result: ScanResult, msg_id: str) -> ScanResult:
