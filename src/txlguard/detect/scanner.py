@@ -37,7 +37,7 @@ from pydantic import BaseModel
 from txlguard.detect import automaton as ac
 from txlguard.detect.cues import CueIndex
 from txlguard.detect.fold import ASTRAL, Fold, default_fold, has_astral, routing_pattern
-from txlguard.detect.learned import LearnedTier, default_learned_tier
+from txlguard.detect.learned import LearnedTier, default_learned_tier, features_text
 from txlguard.detect.lexicon import expand, load_lexicon
 from txlguard.detect.models import Detection, MessageInput, ScanResult
 from txlguard.detect.recognizers.personal_data import PersonalFinding, find_personal_data
@@ -323,8 +323,11 @@ class Scanner:
             return np.array([learned.probability_row(self.fold.apply(t)) for t in texts]).reshape(
                 len(texts), len(learned.labels)
             )
+        # Texts that differ only in their digits get the same row (the tier reads every digit as 0).
         first: dict[str, int] = {}
-        row_of = [first.setdefault(t, len(first)) for t in texts] if self.reuse_identical else None
+        row_of = (
+            [first.setdefault(features_text(t), len(first)) for t in texts] if self.reuse_identical else None
+        )
         distinct = list(first) if row_of is not None and len(first) < len(texts) else texts
         seps = list(accumulate(map(_len_plus_one, distinct)))
         rows = learned.batch_probabilities(self.fold.apply(SEPARATOR.join(distinct)), seps)
