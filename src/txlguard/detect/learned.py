@@ -16,11 +16,9 @@ point at the sentence that weighs most for the label.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -29,6 +27,8 @@ from typing import Any
 
 import ahocorasick
 import numpy as np
+
+from txlguard.detect.memo import DigestMemo, text_digest
 
 NGRAM_MIN = 1
 NGRAM_MAX = 4
@@ -114,8 +114,7 @@ class LearnedTier:
         self._table[slots] = self._features
         shared_slots, per_slot = np.unique(slots, return_counts=True)
         self._table[shared_slots[per_slot > 1]] = _SHARED
-        self._rows: OrderedDict[bytes, np.ndarray[Any, Any]] = OrderedDict()
-        self._rows_lock = threading.Lock()
+        self._rows: DigestMemo[np.ndarray[Any, Any]] = DigestMemo()
 
     @classmethod
     def load(cls, data: Any) -> LearnedTier:
@@ -226,21 +225,14 @@ class LearnedTier:
         The row depends only on the feature text (digits read as 0), so rows of recent feature texts
         are remembered (``ROW_CACHE_SIZE``, least recently used out); rows are read-only."""
         features = features_text(text)
-        # A digest, not the text: the cache holds no message text and 4,096 entries stay small.
-        key = hashlib.blake2b(features.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        with self._rows_lock:
-            row = self._rows.get(key)
-            if row is not None:
-                self._rows.move_to_end(key)
-                return row.view()  # a view of a read-only array cannot be made writable
-        scores = self.decision(features)
-        row = np.zeros(len(self.labels)) if scores is None else 1.0 / (1.0 + np.exp(-scores))
-        row.flags.writeable = False
-        with self._rows_lock:
-            self._rows[key] = row
-            if len(self._rows) > ROW_CACHE_SIZE:
-                self._rows.popitem(last=False)
-        return row.view()
+        key = text_digest(features)
+        row = self._rows.get(key)
+        if row is None:
+            scores = self.decision(features)
+            row = np.zeros(len(self.labels)) if scores is None else 1.0 / (1.0 + np.exp(-scores))
+            row.flags.writeable = False
+            self._rows.put(key, row, ROW_CACHE_SIZE)
+        return row.view()  # a view of a read-only array cannot be made writable
 
     def probabilities(self, text: str) -> dict[str, float]:
         scores = self.decision(text)

@@ -221,3 +221,32 @@ def load_lexicon_file(path: Path) -> Lexicon:
 def load_lexicon(name: str) -> Lexicon:
     """The packaged lexicon ``data/<name>.yaml`` (cached)."""
     return load_lexicon_file(data_dir() / f"{name}.yaml")
+
+
+_DIGIT = re.compile("[0-9]")
+
+
+def digit_sensitive(lexicons: list[Lexicon]) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """The lexicons' literals that hold a digit ("12368", "24小时") and their patterns that tell
+    digits apart (a class such as ``[1-3]``): what a rule could read of a digit's value."""
+    literals: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for lexicon in lexicons:
+        spec = lexicon.spec
+        entries = [t for terms in [*spec.triggers.values(), *spec.cues.values()] for t in terms]
+        entries += [a for spellings in spec.aliases.values() for a in spellings]
+        for value in lexicon.settings.values():
+            entries += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+        for entry in entries:
+            if entry.startswith("seq:"):
+                seq = Sequence.parse(entry, lexicon.source)
+                literals.update(t for t in (*seq.first, *seq.then) if _DIGIT.search(t))
+            elif entry.startswith("re:"):
+                body = entry[3:]
+                if any(_DIGIT.search(c) and "0-9" not in c for c in re.findall(r"\[[^\]]*\]", body)):
+                    patterns.append(re.compile(body))
+                bare = re.sub(r"\[[^\]]*\]|\{\d+(?:,\d*)?\}|\\[dDsSwWbB]", "", body)
+                literals.update(re.findall(r"[0-9]+", bare))
+            elif _DIGIT.search(entry):
+                literals.update(expand(entry))
+    return tuple(sorted(literals)), tuple(patterns)

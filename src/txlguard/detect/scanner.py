@@ -20,12 +20,9 @@ message's own text, and offsets carry over because the digits keep their places.
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
-import threading
 import time
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, islice
@@ -38,7 +35,8 @@ from txlguard.detect import automaton as ac
 from txlguard.detect.cues import CueIndex
 from txlguard.detect.fold import ASTRAL, Fold, default_fold, has_astral, routing_pattern
 from txlguard.detect.learned import LearnedTier, default_learned_tier, features_text
-from txlguard.detect.lexicon import expand, load_lexicon
+from txlguard.detect.lexicon import digit_sensitive, load_lexicon
+from txlguard.detect.memo import DigestMemo, text_digest
 from txlguard.detect.models import Detection, MessageInput, ScanResult
 from txlguard.detect.recognizers.personal_data import PersonalFinding, find_personal_data
 from txlguard.detect.registry import RecognizerRegistry
@@ -150,8 +148,7 @@ class Scanner:
         self.reuse_identical = reuse_identical
         #: Remember findings by the text with digits read as 0, across chunks (see the module docstring).
         self.reuse_templates = reuse_templates
-        self._templates: OrderedDict[bytes, _Remembered] = OrderedDict()
-        self._templates_lock = threading.Lock()
+        self._templates: DigestMemo[_Remembered] = DigestMemo()
         #: The learned tier (``learned.py``): adds labels the rules missed; None to scan by rules alone.
         self.learned: LearnedTier | None = (
             learned if isinstance(learned, LearnedTier) else default_learned_tier() if learned else None
@@ -164,7 +161,9 @@ class Scanner:
         self.cues = CueIndex([r.lexicon for r in self.registry], self.context)
         self.automaton = self._build_automaton()
         self._route = routing_pattern()
-        self._digit_literals, self._digit_patterns = self._digit_sensitive()
+        self._digit_literals, self._digit_patterns = digit_sensitive(
+            [r.lexicon for r in self.registry] + [self.context]
+        )
 
     # -- building ---------------------------------------------------------------------------------
     def _build_automaton(self) -> Any:
@@ -182,37 +181,9 @@ class Scanner:
                         known[1].add(tag)
         return ac.build((surface, (term, tuple(sorted(tags)))) for surface, (term, tags) in entries.items())
 
-    def _digit_sensitive(self) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
-        """The lexicons' literals that hold a digit ("12368", "24小时") and their patterns that tell
-        digits apart (a class such as ``[1-3]``): a message matching one is never reused by template."""
-        literals: set[str] = set()
-        patterns: list[re.Pattern[str]] = []
-        lexicons = [r.lexicon for r in self.registry] + [self.context]
-        for lexicon in lexicons:
-            spec = lexicon.spec
-            entries = [t for terms in [*spec.triggers.values(), *spec.cues.values()] for t in terms]
-            entries += [a for spellings in spec.aliases.values() for a in spellings]
-            for value in lexicon.settings.values():
-                entries += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-            for entry in entries:
-                if entry.startswith("seq:"):
-                    body = re.sub(r"~\d+~", "", entry[4:])
-                    literals.update(t for t in re.split(r"[ |{}]", body) if _DIGIT.search(t))
-                elif entry.startswith("re:"):
-                    body = entry[3:]
-                    classes = re.findall(r"\[[^\]]*\]", body)
-                    if any(_DIGIT.search(c) and "0-9" not in c for c in classes):
-                        patterns.append(re.compile(body))
-                    bare = re.sub(r"\[[^\]]*\]|\{\d+(?:,\d*)?\}|\\[dDsSwWbB]", "", body)
-                    literals.update(re.findall(r"[0-9]+", bare))
-                elif _DIGIT.search(entry):
-                    literals.update(expand(entry))
-        return tuple(sorted(literals)), tuple(patterns)
-
     def clear_reuse(self) -> None:
         """Forget the findings remembered by template (``reuse_templates``), e.g. between benchmark runs."""
-        with self._templates_lock:
-            self._templates.clear()
+        self._templates.clear()
 
     # -- public API -------------------------------------------------------------------------------
     def scan(self, msg: MessageInput) -> ScanResult:
@@ -379,10 +350,7 @@ class Scanner:
         key = self._template_key(text) if mapper is None and self.reuse_templates else None
         if key is not None:
             key += (msg.recipient or "-").encode()
-            with self._templates_lock:
-                remembered = self._templates.get(key)
-                if remembered is not None:
-                    self._templates.move_to_end(key)
+            remembered = self._templates.get(key)
             if remembered is not None:
                 return self._result(
                     msg, text, _same_span, remembered[0], remembered[1], lambda: remembered[2]
@@ -396,10 +364,7 @@ class Scanner:
         findings.extend(self._learned_findings(view, findings, learned_row))
         known = view.recipient_known()
         if key is not None:
-            with self._templates_lock:
-                self._templates[key] = (findings, known, view.recipient())
-                if len(self._templates) > TEMPLATE_CACHE_SIZE:
-                    self._templates.popitem(last=False)
+            self._templates.put(key, (findings, known, view.recipient()), TEMPLATE_CACHE_SIZE)
         return self._result(msg, text, view.to_original, findings, known, view.recipient)
 
     def _template_key(self, text: str) -> bytes | None:
@@ -411,8 +376,7 @@ class Scanner:
             or any(p.search(text) for p in self._digit_patterns)
         ):
             return None
-        masked = _DIGIT.sub("0", text)
-        return hashlib.blake2b(masked.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        return text_digest(features_text(text))
 
     def _result(
         self,
