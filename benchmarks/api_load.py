@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scan_speed import person_name  # benchmarks/ is this script's own folder
+
 TEMPLATES = [
     "【{p}】尊敬的{n}，您的借款{a}元将于{d}到期，请按时还款。",
     "{n}先生/女士，您在{p}的借款已经逾期{k}天，请及时还款，以免影响个人信用！如已还清，请忽略。",
@@ -40,19 +42,16 @@ TEMPLATES = [
     "你{k}天不还钱，我们就去你单位闹，让你同事都知道你欠{p}的钱",
     "【{p}】您的借款已逾期{k}天，逾期会产生罚息与违约金，请尽快还款。",
 ]
-#: Names drawn from 40 surnames and 1–2 of 40 given-name characters (tens of thousands of names). The two
-#: templates without a name still repeat once digits are read as 0, as real reminders do: about 35 % of
-#: requests then share the learned tier's cached row with an earlier one.
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯晨欣怡佳"
 PLATFORMS = ["易融花", "随心贷", "闪电借", "安心借", "好分期"]
 
 
 def message(rng: random.Random, i: int) -> dict[str, str]:
-    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    # Names as scan_speed.py draws them (tens of thousands). The two templates without a name still
+    # repeat once digits are read as 0, as real reminders do: about 35 % of requests then share what
+    # the server remembers of an earlier one.
     text = rng.choice(TEMPLATES).format(
         p=rng.choice(PLATFORMS),
-        n=name,
+        n=person_name(rng),
         a=rng.randint(500, 20000),
         d=f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
         k=rng.randint(1, 90),

@@ -108,13 +108,14 @@ NEGATIVE_HARD = [
 ]
 
 
-def _name(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
+    """A Chinese name from 50 surnames and one or two of 48 given-name characters."""
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
 def _fill(template: str, rng: random.Random) -> str:
     return template.format(
-        n=_name(rng),
+        n=person_name(rng),
         p=rng.choice(PLATFORMS),
         a=rng.choice((rng.randint(3, 99) * 100, rng.randint(500, 50000), round(rng.uniform(100, 9999), 2))),
         d=f"{rng.randint(2018, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
