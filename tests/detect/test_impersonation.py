@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from txlguard.detect import Scanner
-from txlguard.detect.lexicon import Lexicon, LexiconFile, load_lexicon
+from txlguard.detect.lexicon import Lexicon, LexiconError, LexiconFile, load_lexicon
 from txlguard.detect.recognizers import ImpersonationRecognizer
 from txlguard.detect.view import MessageView
 
@@ -182,3 +182,37 @@ def test_offices_spelled_in_pinyin(rules_only: Scanner, text: str, quote: str) -
     result = rules_only.scan_text(text)
     assert LABEL in result.labels
     assert any(quote in d.quote for d in result.detections if d.label == LABEL)
+
+
+def test_lifted_by_adds_the_rule_without_its_vetoes_when_the_lifting_category_occurs() -> None:
+    rule = next(r for r in load_lexicon(LABEL).spec.rules if r.id == "signature")
+    assert rule.lifted_by == {"coercion": ["official_notice"]}
+    rules = {r.id: r for r in load_lexicon(LABEL).rules}
+    lifted = rules["signature+coercion"]
+    assert lifted.message_has == [*rule.message_has, "coercion"]
+    assert "official_notice" not in lifted.message_lacks and "help_or_warning" in lifted.message_lacks
+    assert lifted.confidence == pytest.approx(rule.confidence - rule.lifted_confidence_drop)
+    assert lifted.lifted_by == {}
+
+
+def test_lifted_by_may_only_name_vetoes_of_the_rule() -> None:
+    spec = load_lexicon(LABEL).spec.model_copy(deep=True)
+    rule = next(r for r in spec.rules if r.id == "signature")
+    spec.rules = [rule.model_copy(update={"lifted_by": {"coercion": ["court_process"]}})]
+    with pytest.raises(LexiconError, match=r"signature.*court_process"):
+        Lexicon(LexiconFile.model_validate(spec.model_dump()), "test")
+
+
+def test_a_genuine_mark_excuses_a_fake_notice_only_while_it_does_not_coerce() -> None:
+    """Without ``lifted_by`` a pasted case number would clear a coercive fake notice."""
+    text = "【朝阳区人民法院】(2024)京0105民初1234号：你拖欠借款，今天不还明天带人上门拘传。"
+    spec = load_lexicon(LABEL).spec.model_copy(deep=True)
+    spec.rules = [r.model_copy(update={"lifted_by": {}}) for r in spec.rules]
+    unlifted = ImpersonationRecognizer(Lexicon(LexiconFile.model_validate(spec.model_dump()), "test"))
+    scanner = Scanner(learned=False)
+    folded = scanner.fold.apply(text)
+    view = MessageView(folded, scanner._hits(folded), scanner.context, scanner.cues)
+    assert not [f for f in unlifted.analyze(view) if f.voice == "direct"]
+    found = [f for f in ImpersonationRecognizer().analyze(view) if f.voice == "direct"]
+    assert found and all("+coercion" in f.rule for f in found)
+    assert LABEL in scanner.scan_text(text).labels

@@ -72,6 +72,33 @@ class Rule(BaseModel):
     voices: list[Voice] = Field(default_factory=lambda: list(_BOTH_VOICES))
     confidence: float = Field(ge=0.0, le=1.0)
     explanation: str
+    lifted_by: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="category → vetoes of message_lacks that do not hold when it occurs in the message"
+        " (a mark of a genuine notice does not excuse a message that also coerces)",
+    )
+    lifted_confidence_drop: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="how much less sure the rule is when it holds by a lifted veto",
+    )
+
+    def lifted_variants(self) -> list[Rule]:
+        """The rule as it holds when each ``lifted_by`` category occurs: that category required,
+        its vetoes gone, the confidence a little lower (``lifted_confidence_drop``)."""
+        return [
+            self.model_copy(
+                update={
+                    "id": f"{self.id}+{category}",
+                    "message_has": [*self.message_has, category],
+                    "message_lacks": [c for c in self.message_lacks if c not in vetoes],
+                    "confidence": round(max(0.0, self.confidence - self.lifted_confidence_drop), 6),
+                    "lifted_by": {},
+                }
+            )
+            for category, vetoes in self.lifted_by.items()
+        ]
 
 
 class LexiconFile(BaseModel):
@@ -165,7 +192,16 @@ class Lexicon:
         self.cues: dict[str, re.Pattern[str]] = {
             name: compile_cue(entries, f"{source}: cues.{name}") for name, entries in spec.cues.items()
         }
-        self.rules: tuple[Rule, ...] = tuple(spec.rules)
+        for rule in spec.rules:
+            for category, vetoes in rule.lifted_by.items():
+                unknown = [v for v in vetoes if v not in rule.message_lacks]
+                if unknown:
+                    raise LexiconError(
+                        f"{source}: rule {rule.id}: lifted_by.{category} names {unknown}, not in its message_lacks"
+                    )
+        self.rules: tuple[Rule, ...] = tuple(
+            r for rule in spec.rules for r in (rule, *rule.lifted_variants())
+        )
         self.negation: tuple[str, ...] = tuple(spec.negation)
         self.settings = spec.settings
         for name, terms in self.triggers.items():
