@@ -7,7 +7,7 @@ Usage::
 Without FILE it scores, in this order and where they exist: the shared dev set
 (``../shared/data/dev/messages.jsonl`` beside the repository), ``tests/data/messages_tuning.jsonl``,
 ``tests/data/messages_tuning2.jsonl``, ``tests/data/messages_tuning3.jsonl``,
-``tests/data/messages_tuning4.jsonl`` to ``tests/data/messages_tuning8.jsonl`` and
+``tests/data/messages_tuning4.jsonl`` to ``tests/data/messages_tuning10.jsonl`` and
 ``benchmarks/data/messages_holdout.jsonl``.
 
 Each line of a corpus is ``{"id", "text", "recipient", "labels", "source", "note"?}``; ``labels``
@@ -51,6 +51,8 @@ DEFAULT_FILES: tuple[Path, ...] = (
     REPO_ROOT / "tests" / "data" / "messages_tuning6.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning7.jsonl",
     REPO_ROOT / "tests" / "data" / "messages_tuning8.jsonl",
+    REPO_ROOT / "tests" / "data" / "messages_tuning9.jsonl",
+    REPO_ROOT / "tests" / "data" / "messages_tuning10.jsonl",
     REPO_ROOT / "benchmarks" / "data" / "messages_holdout.jsonl",
 )
 
@@ -457,7 +459,7 @@ def main(argv: Sequence[str] | None = None, predict: Predictor | None = None) ->
         "files",
         nargs="*",
         type=Path,
-        help="labelled JSONL corpora (default: dev, tuning to tuning8, holdout)",
+        help="labelled JSONL corpora (default: dev, tuning to tuning10, holdout)",
     )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--errors", action="store_true", help="list the misclassified messages")

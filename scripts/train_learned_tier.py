@@ -4,7 +4,7 @@
 
 Corpora: the project's own labelled messages, ``tests/data/messages_tuning.jsonl``,
 ``messages_tuning2.jsonl`` to ``messages_tuning5.jsonl`` (not ``messages_tuning6.jsonl`` to
-``messages_tuning8.jsonl``, see ``CORPORA``), and each recognizer's positive and negative examples
+``messages_tuning10.jsonl``, see ``CORPORA``), and each recognizer's positive and negative examples
 (``src/txlguard/detect/data/examples/``, for that recognizer's label only). Never the held-out set (``benchmarks/data/``), which only
 ``benchmarks/eval_labels.py`` reads. Needs scikit-learn (the ``dev`` extra); the package itself
 does not.
@@ -48,8 +48,8 @@ from txlguard.taxonomy import MessageLabel
 ROOT = Path(__file__).resolve().parent.parent
 # messages_tuning6.jsonl (everyday messages) stays out: it checks the rules on text the tier has not
 # seen; trained on it, the tier read a lender's "这里是XX贷总部，您是本人么？" as impersonation.
-# messages_tuning7.jsonl (official and legal voices) and messages_tuning8.jsonl (mixed) stay out for the
-# same reason.
+# messages_tuning7.jsonl (official and legal voices), messages_tuning8.jsonl (mixed), messages_tuning9.jsonl
+# (evasion, chat style) and messages_tuning10.jsonl (contacts, reported speech) stay out for the same reason.
 CORPORA = [ROOT / "tests" / "data" / f"messages_tuning{n}.jsonl" for n in ("", "2", "3", "4", "5")]
 OUT_DIR = ROOT / "src" / "txlguard" / "detect" / "data"
 EXAMPLES = OUT_DIR / "examples"

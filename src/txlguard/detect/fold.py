@@ -181,12 +181,13 @@ def routing_pattern() -> re.Pattern[str]:
     special = _char_class(bmp_special)
     leading = _char_class(bmp_special | fold.spacers)
     cjk = f"[{CJK_CLASS}]"
-    after = f"(?=[{CJK_CLASS}a-zA-Z]|{spacer})"
+    latin = "a-zA-Z\uff21-\uff3a\uff41-\uff5a"  # full-width letters too ("Ｎｉ ｍａ ｄｅ")
+    after = f"(?=[{CJK_CLASS}{latin}]|{spacer})"
     # Spaced-out pinyin ("sha bi", "tong xun lu", "nong 死"): a blank between Latin letters, or
     # between a Latin letter and a Chinese character, sends the message to the normaliser.
     return re.compile(
         f"{leading}(?:(?<={special})|(?<={cjk}{spacer}){after}|(?<={cjk}{spacer}{spacer}){after}"
-        f"|(?<=[^a-zA-Z][a-zA-Z]{spacer})(?=[a-zA-Z])|(?<=[a-zA-Z] )(?=[a-zA-Z]|{cjk}))"
+        f"|(?<=[^{latin}][{latin}]{spacer})(?=[{latin}])|(?<=[{latin}][ \u3000])(?=[{latin}]|{cjk}))"
     )
 
 

@@ -72,6 +72,11 @@ class Rule(BaseModel):
     voices: list[Voice] = Field(default_factory=lambda: list(_BOTH_VOICES))
     confidence: float = Field(ge=0.0, le=1.0)
     explanation: str
+    lawful: bool = Field(
+        default=False,
+        description='a lawful statement on the label\'s subject ("已向法院提交起诉材料"): the match is'
+        " recorded as conditional_lawful, which gives no label and keeps the learned tier from adding it",
+    )
     lifted_by: dict[str, list[str]] = Field(
         default_factory=dict,
         description="category → vetoes of message_lacks that do not hold when it occurs in the message"

@@ -141,6 +141,17 @@ class Recognizer:
             span = self._match(view, hit, seg, rule)
             if span is None or not self.accept(view, hit, rule, span):
                 continue
+            if rule.lawful:  # the rules read the sentence as lawful, and say so
+                return Finding(
+                    self.label,
+                    span[0],
+                    span[1],
+                    rule.confidence,
+                    rule.explanation,
+                    self.name,
+                    "conditional_lawful",
+                    rule.id,
+                )
             voice = view.voice(
                 hit.start,
                 hit.end,
@@ -238,7 +249,7 @@ class Recognizer:
                 return None
         if plan.modality is not None and not view.modality(seg) & plan.modality:
             return None
-        if plan.second_person and not view.second_person(seg):
+        if plan.second_person and not view.second_person(seg, hit.start):
             return None
         return start, end
 

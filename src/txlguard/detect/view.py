@@ -254,9 +254,11 @@ class MessageView:
         self._modality[seg] = frozen = frozenset(out)
         return frozen
 
-    def second_person(self, seg: Span) -> bool:
-        """The sentence addresses someone: 你/您, or a writer speaks of what was done to them."""
-        return self.addressed(seg) or self.has("first_person_victim", seg)
+    def second_person(self, seg: Span, at: int | None = None) -> bool:
+        """The sentence addresses someone: 你/您, or a writer speaks of what was done to them.
+        With ``at`` inside a quotation, a 你 in that quotation counts: the quoted speaker addresses
+        someone ("催收说“你不还我们就联系你通讯录”" is a threat, reported)."""
+        return self.addressed(seg, at) or self.has("first_person_victim", seg)
 
     # -- voice -----------------------------------------------------------------------------------
     def voice(
@@ -306,14 +308,18 @@ class MessageView:
             return "reported"
         return "direct"
 
-    def addressed(self, seg: Span) -> bool:
-        """The sentence says 你/您 outside quotation marks."""
+    def addressed(self, seg: Span, at: int | None = None) -> bool:
+        """The sentence says 你/您 outside quotation marks (or inside the one ``at`` is in)."""
         spans = self.spans(None, "second_person", seg)
         if not spans:
             return False
         quoted = self.quoted_ranges()
         if not quoted:
             return True
+        if at is not None:
+            quote = next(((a, b) for a, b in quoted if a < at < b), None)
+            if quote is not None:
+                return any(quote[0] < s < quote[1] for s, _e in spans)
         return any(not any(a < s < b for a, b in quoted) for s, _e in spans)
 
     def quoted_ranges(self) -> list[Span]:
@@ -383,7 +389,7 @@ class MessageView:
                     continue
                 if self.cue_index.regexes_or_literals("ctx/negation_exception").match(self.text, e):
                     continue
-                return True
+                return not self.spans(None, "negation_undone_after", (start, seg[1]))
         return False
 
     def _in_reported_quote(self, pos: int, seg: Span) -> bool:

@@ -42,7 +42,7 @@ class DisclosureRecognizer(Recognizer):
         # A named guarantor asked to honour the guarantee, a writer speaking of themselves, or advice
         # to the contact about his own rights: the rules have read the message as lawful, and say so
         # (no label, and no learned-tier guess).
-        lawful = bool(view.spans(self, "guarantee", whole) or view.spans(self, "writer_own", whole))
+        lawful = any(view.spans(self, c, whole) for c in ("guarantee", "writer_own", "own_people_warning"))
         advice = view.spans(self, "advice_to_contact", whole)
         if advice and not view.spans(self, "contrast", (advice[0][0], len(view.text))):
             lawful = True
@@ -57,6 +57,23 @@ class DisclosureRecognizer(Recognizer):
             span = _first_sentence_span(view, request)
             conf = float(settings["confidence_request"])
             why = "要求借款人以外的人（联系人）转告、督促或代为还款"
+        elif (pass_on := view.spans(self, "pass_on", whole)) and not self._from_collector(view):
+            # "麻烦转告他来取包裹": someone other than a lender or collector asks the contact to pass
+            # a message on. Read as lawful, so that the learned tier does not take it for collection.
+            span = _first_sentence_span(view, pass_on)
+            out.append(
+                Finding(
+                    self.label,
+                    span[0],
+                    span[1],
+                    float(settings["confidence_request"]),
+                    "请联系人转告的并非债务事项",
+                    self.name,
+                    "conditional_lawful",
+                    "pass_on_not_collector",
+                )
+            )
+            return out
         else:
             return out
         if lawful:
@@ -67,6 +84,11 @@ class DisclosureRecognizer(Recognizer):
         voice = view.voice(span[0], span[1], self.lexicon.negation, victim_before=False)
         out.append(Finding(self.label, span[0], span[1], conf, why, self.name, voice, "recipient_contact"))
         return out
+
+    def _from_collector(self, view: MessageView) -> bool:
+        """Signs that a lender or collector writes: it names itself, a loan or the debt, or threatens."""
+        whole: Span = (0, len(view.text))
+        return bool(view.spans(self, "collector_sender", whole)) or "threat" in view.modality(whole)
 
 
 def _first_sentence_span(view: MessageView, spans: list[Span]) -> Span:

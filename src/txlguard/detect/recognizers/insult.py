@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import cached_property
+
 from txlguard.detect.lexicon import Rule
 from txlguard.detect.recognizer import Recognizer
 from txlguard.detect.view import Hit, MessageView, Span
@@ -15,10 +18,16 @@ class InsultRecognizer(Recognizer):
 
     def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
         """ "你妈的电话", "爸妈的养老金": a possessive 的, not the curse "妈的"; nor "您当妈的",
-        "做爹的" (a role: "as a mother")."""
+        "做爹的" (a role: "as a mother"); nor a word aimed at lenders ("放高利贷的畜生")."""
+        if self._aimed_at_lender.search(view.text, max(0, hit.start - 12), hit.start):
+            return False
         if not hit.term.endswith("的"):
             return True
         if hit.start > 0 and view.text[hit.start - 1] in self.lexicon.settings.get("role_before", ""):
             return False
         pattern = view.cue_index.regexes_or_literals(self.tag("possessed")[0])
         return pattern.match(view.text, hit.end) is None
+
+    @cached_property
+    def _aimed_at_lender(self) -> re.Pattern[str]:
+        return re.compile(str(self.lexicon.settings.get("aimed_at_lender", "(?!)")).removeprefix("re:"))

@@ -73,7 +73,23 @@ class ThreatToContactsRecognizer(Recognizer):
             return False
         if hit.term in self._public_audience and view.spans(self, "online", view.segment(hit.start)):
             return False
+        if self._vocative(view, hit):
+            return False
         return before.search(text[max(0, hit.start - 4) : hit.start]) is None
+
+    def _vocative(self, view: MessageView, hit: Hit) -> bool:
+        """The message opens by addressing the reader with a kin term ("儿子，…"): see ``vocatives``."""
+        if (
+            hit.start != 0
+            or hit.term not in self._vocatives
+            or view.text[hit.end : hit.end + 1] not in (",", ":")
+        ):
+            return False
+        return not any(h.start == hit.end + 1 for h in view.hits_for(self.tag("target")[0]))
+
+    @cached_property
+    def _vocatives(self) -> frozenset[str]:
+        return frozenset(self.lexicon.settings.get("vocatives", []))
 
     @cached_property
     def _public_audience(self) -> frozenset[str]:

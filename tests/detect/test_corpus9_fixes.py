@@ -1,0 +1,111 @@
+"""What corpora 9 (evasion, chat style) and 10 (contacts, reported speech) showed: relatives and
+friends read as collectors, quoted threats, lawful statements about a lawsuit, and words missed."""
+
+from __future__ import annotations
+
+import pytest
+
+from txlguard.detect import Scanner
+from txlguard.detect.view import MessageView
+
+from .test_learned import tiny_tier
+
+
+@pytest.mark.parametrize(
+    ("text", "recipient", "label"),
+    [
+        # A mother or a wife writing to the borrower about a collector's call: the kin word opens
+        # the message as an address, not as someone to be contacted.
+        (
+            "妈妈，今天有个人打电话给我，说你欠了钱，还说不还就来家里找我们，你回个电话。",
+            "borrower",
+            "threat_to_contacts",
+        ),
+        ("老婆，催收又打到我单位了，说你再不还就去你们公司闹，怎么办？", "borrower", "threat_to_contacts"),
+        # The borrower or a relative warning their own people, or answering the collector.
+        (
+            "各位朋友，最近可能有人打电话找你们说我欠钱，请不要理会，我会自己处理。",
+            "contact",
+            "threat_to_contacts",
+        ),
+        (
+            "各位亲戚，我女儿借网贷的事给大家添麻烦了，有人打电话来请不要理会。",
+            "contact",
+            "disclosure_to_third_party",
+        ),
+        # A courier or a friend asking a contact to pass a message on.
+        (
+            "您好，我是顺丰快递，张强的快件派送不成功，麻烦您转告他联系我。",
+            "contact",
+            "disclosure_to_third_party",
+        ),
+        # Abuse of lenders by an angry borrower.
+        ("你们这帮放高利贷的人渣，有本事去告我啊！", "unknown", "insult"),
+        # The reader's own posts.
+        ("欠钱不还还有脸天天发朋友圈晒旅游。", "borrower", "threat_of_exposure"),
+        # A lender's own civil suit told as it is, and a restriction only after a judgment.
+        ("我司已向法院提交起诉材料，待法院立案后会依法通知您。", "borrower", "false_legal_threat"),
+        ("判决生效后您仍不履行的，才可能被列为失信被执行人并限制高消费。", "borrower", "false_legal_threat"),
+        ("判决书下来后您仍不履行的，法院可以强制执行。", "borrower", "impersonation"),
+        # A collector saying what it has no power to do.
+        ("我们是催收公司，没有权利抓你，但欠款总要还。", "borrower", "false_legal_threat"),
+    ],
+)
+def test_lawful_readings(rules_only: Scanner, text: str, recipient: str, label: str) -> None:
+    assert label not in rules_only.scan_text(text, recipient=recipient).labels  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("借钱不还，你们全家都得死。", "threat_of_violence"),
+        ("信不信我揾人斬你。", "threat_of_violence"),
+        ("不还钱？明天就去你店里淋红油。", "threat_of_violence"),
+        ("再拖下去，你坟头草都长出来了。", "threat_of_violence"),
+        ("仆街，借钱唔还。", "insult"),
+        ("幹你娘，電話都不接。", "insult"),
+        ("Ｎｉ ｍａ ｄｅ，电话都不接。", "insult"),
+        ("大家注意，他就是个老·赖，借钱不还。", "insult"),
+        ("此人系老赖，欠款至今未还。", "insult"),
+        ("如您继续拒绝沟通，我司将把您的欠款信息同步至您的微信好友。", "threat_to_contacts"),
+        ("今天不还，明天你房东就会知道你欠钱的事。", "threat_to_contacts"),
+        ("我们不会联系你的家人，前提是你今天把钱还了。", "threat_to_contacts"),
+    ],
+)
+def test_threats_and_abuse_found(rules_only: Scanner, text: str, label: str) -> None:
+    assert label in rules_only.scan_text(text, recipient="borrower").labels
+
+
+def test_not_a_promise_alone(rules_only: Scanner) -> None:
+    assert "threat_to_contacts" not in rules_only.scan_text("我们承诺不会联系您的家人，请放心。").labels
+    assert "threat_of_violence" not in rules_only.scan_text("这是我们家的事，你们都得死心吧。").labels
+    assert "insult" in rules_only.scan_text("欠网贷的畜生，还不还钱？").labels  # the borrower, not the lender
+
+
+def test_a_threat_quoted_by_the_reader_is_reported_and_keeps_the_learned_tier_quiet() -> None:
+    """The 你 inside the quotation addresses the person quoted: the rules read the threat as
+    reported, so a model that flags the words adds no label of its own."""
+    text = "催收今天又打电话，说“你不还我们就联系你通讯录”，我已经录音准备投诉。"
+    scanner = Scanner(learned=tiny_tier("通讯录", "threat_to_contacts"))
+    result = scanner.scan_text(text)
+    assert "threat_to_contacts" not in result.labels
+    assert [d.label for d in result.reported] == ["threat_to_contacts"]
+
+
+def test_a_lawful_rule_records_a_lawful_reading(rules_only: Scanner) -> None:
+    """A rule with ``lawful: true`` gives no label; its finding is ``conditional_lawful``."""
+    text = rules_only.fold.apply("我们已经向法院提交了起诉材料，等立案后法院会通知你。")
+    view = MessageView(text, rules_only._hits(text), rules_only.context, rules_only.cues, "borrower")
+    recognizer = next(r for r in rules_only.registry.recognizers if r.label == "false_legal_threat")
+    findings = recognizer.analyze(view)
+    assert [(f.rule, f.voice) for f in findings] == [("civil_case_filed", "conditional_lawful")]
+    scanner = Scanner(learned=tiny_tier("立案", "false_legal_threat"))
+    assert "false_legal_threat" not in scanner.scan_text(text).labels
+    # The same words with a criminal threat are no lawful statement.
+    assert "false_legal_threat" in rules_only.scan_text("已向法院提交起诉材料，立案后你就等着坐牢吧。").labels
+
+
+def test_a_kin_word_list_at_the_start_is_still_a_target(rules_only: Scanner) -> None:
+    assert "threat_to_contacts" in rules_only.scan_text("老婆，孩子都会接到电话，你今天不还就等着。").labels
+    # An address followed by a threat to someone else is a threat too.
+    assert "threat_to_contacts" in rules_only.scan_text("儿子，今天不还钱，我们就打给你爸妈。").labels
