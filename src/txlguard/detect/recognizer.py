@@ -51,9 +51,10 @@ class Recognizer:
         self.context = context or load_lexicon("context")
         if self.lexicon.label != self.label:
             raise LexiconError(f"{self.lexicon.source}: label {self.lexicon.label} is not {self.label}")
-        # Anchors in order of their strongest rule; each anchor's rules strongest first.
+        # Anchors in order of their strongest rule; each anchor's rules strongest first, and its
+        # lawful readings last: one is taken only when no rule of the anchor finds the conduct.
         self._rules: dict[str, list[Rule]] = {}
-        for rule in sorted(self.lexicon.rules, key=lambda r: -r.confidence):
+        for rule in sorted(self.lexicon.rules, key=lambda r: (r.lawful, -r.confidence)):
             self._check_rule(rule)
             self._rules.setdefault(rule.anchor, []).append(rule)
         self._tags: dict[str, tuple[str, bool]] = {}
@@ -65,7 +66,7 @@ class Recognizer:
             self._tags[category] = (f"{self.label}/{category}", True)
         # (trigger tag, anchor, its rules, the confidence after which a sentence needs no more).
         self._anchors = [
-            (self._tags[anchor][0], anchor, rules, min(rules[0].confidence, 0.8))
+            (self._tags[anchor][0], anchor, rules, min(max(r.confidence for r in rules), 0.8))
             for anchor, rules in self._rules.items()
         ]
         self._plans = {id(rule): self._plan(rule) for rules in self._rules.values() for rule in rules}

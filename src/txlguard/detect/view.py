@@ -316,11 +316,11 @@ class MessageView:
         quoted = self.quoted_ranges()
         if not quoted:
             return True
-        if at is not None:
-            quote = next(((a, b) for a, b in quoted if a < at < b), None)
-            if quote is not None:
-                return any(quote[0] < s < quote[1] for s, _e in spans)
-        return any(not any(a < s < b for a, b in quoted) for s, _e in spans)
+        quote = next(((a, b) for a, b in quoted if a < at < b), None) if at is not None else None
+        return any(
+            not any(a < s < b for a, b in quoted) or (quote is not None and quote[0] < s < quote[1])
+            for s, _e in spans
+        )
 
     def quoted_ranges(self) -> list[Span]:
         """(opening, closing) positions of the paired quotation marks of the message."""

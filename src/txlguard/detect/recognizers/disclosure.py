@@ -67,7 +67,7 @@ class DisclosureRecognizer(Recognizer):
                     span[0],
                     span[1],
                     float(settings["confidence_request"]),
-                    "请联系人转告的并非债务事项",
+                    str(settings["pass_on_not_collector"]),
                     self.name,
                     "conditional_lawful",
                     "pass_on_not_collector",

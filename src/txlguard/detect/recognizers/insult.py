@@ -21,12 +21,29 @@ class InsultRecognizer(Recognizer):
         "做爹的" (a role: "as a mother"); nor a word aimed at lenders ("放高利贷的畜生")."""
         if self._aimed_at_lender.search(view.text, max(0, hit.start - 12), hit.start):
             return False
+        guard = self._term_guards.get(hit.term)
+        if guard is not None and (
+            guard[0].search(view.text, max(0, hit.start - 4), hit.start) or guard[1].match(view.text, hit.end)
+        ):
+            return False
         if not hit.term.endswith("的"):
             return True
         if hit.start > 0 and view.text[hit.start - 1] in self.lexicon.settings.get("role_before", ""):
             return False
         pattern = view.cue_index.regexes_or_literals(self.tag("possessed")[0])
         return pattern.match(view.text, hit.end) is None
+
+    @cached_property
+    def _term_guards(self) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+        """Per term: what before or right after it makes it no curse (``settings.term_guards``)."""
+        never = "(?!)"
+        return {
+            term: (
+                re.compile(str(guard.get("before", never)).removeprefix("re:")),
+                re.compile(str(guard.get("after", never)).removeprefix("re:")),
+            )
+            for term, guard in self.lexicon.settings.get("term_guards", {}).items()
+        }
 
     @cached_property
     def _aimed_at_lender(self) -> re.Pattern[str]:

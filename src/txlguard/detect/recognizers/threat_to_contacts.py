@@ -82,7 +82,7 @@ class ThreatToContactsRecognizer(Recognizer):
         if (
             hit.start != 0
             or hit.term not in self._vocatives
-            or view.text[hit.end : hit.end + 1] not in (",", ":")
+            or view.text[hit.end : hit.end + 1] not in self.lexicon.settings.get("vocative_followers", ())
         ):
             return False
         return not any(h.start == hit.end + 1 for h in view.hits_for(self.tag("target")[0]))
