@@ -75,7 +75,7 @@ class ThreatToContactsRecognizer(Recognizer):
             return False
         if self._vocative(view, hit):
             return False
-        return before.search(text[max(0, hit.start - 4) : hit.start]) is None
+        return before.search(text[max(0, hit.start - 6) : hit.start]) is None
 
     def _vocative(self, view: MessageView, hit: Hit) -> bool:
         """The message opens by addressing the reader with a kin term ("儿子，…"): see ``vocatives``."""
