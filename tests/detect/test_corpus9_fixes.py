@@ -49,6 +49,27 @@ from .test_learned import tiny_tier
         ("判决书下来后您仍不履行的，法院可以强制执行。", "borrower", "impersonation"),
         # A collector saying what it has no power to do.
         ("我们是催收公司，没有权利抓你，但欠款总要还。", "borrower", "false_legal_threat"),
+        # A list of acts negated after it.
+        ("我们只能依法起诉，上门闹、找你家人这种事我们不会做。", "borrower", "threat_to_contacts"),
+        # A friend who saw the post and says what to do.
+        (
+            "有人在咱们班群里发了你的身份证照片，我已经截图保存了，你赶紧去报警。",
+            "borrower",
+            "threat_of_exposure",
+        ),
+        # The person who cannot be reached is the borrower, not someone to be contacted.
+        ("阿姨您好，就是联系不上您女儿，您见到她让她回个电话就行。", "contact", "threat_to_contacts"),
+        # A court's notice of a civil case with its case number.
+        (
+            "【某区人民法院】原告某消费金融公司诉你借款合同纠纷一案已立案，案号(2025)沪0101民初456号，请登录平台查看。",
+            "borrower",
+            "false_legal_threat",
+        ),
+        (
+            "【某互联网法院】某小贷公司与您的借款纠纷已进入诉前调解程序，调解员将与您联系。",
+            "borrower",
+            "impersonation",
+        ),
     ],
 )
 def test_lawful_readings(rules_only: Scanner, text: str, recipient: str, label: str) -> None:
@@ -150,36 +171,6 @@ def test_review_false_negatives(rules_only: Scanner, text: str, recipient: str, 
 )
 def test_review_false_positives(rules_only: Scanner, text: str, label: str) -> None:
     assert label not in rules_only.scan_text(text, recipient="borrower").labels
-
-
-@pytest.mark.parametrize(
-    ("text", "recipient", "label"),
-    [
-        # A list of acts negated after it.
-        ("我们只能依法起诉，上门闹、找你家人这种事我们不会做。", "borrower", "threat_to_contacts"),
-        # A friend who saw the post and says what to do.
-        (
-            "有人在咱们班群里发了你的身份证照片，我已经截图保存了，你赶紧去报警。",
-            "borrower",
-            "threat_of_exposure",
-        ),
-        # The person who cannot be reached is the borrower, not someone to be contacted.
-        ("阿姨您好，就是联系不上您女儿，您见到她让她回个电话就行。", "contact", "threat_to_contacts"),
-        # A court's notice of a civil case with its case number.
-        (
-            "【某区人民法院】原告某消费金融公司诉你借款合同纠纷一案已立案，案号(2025)沪0101民初456号，请登录平台查看。",
-            "borrower",
-            "false_legal_threat",
-        ),
-        (
-            "【某互联网法院】某小贷公司与您的借款纠纷已进入诉前调解程序，调解员将与您联系。",
-            "borrower",
-            "impersonation",
-        ),
-    ],
-)
-def test_more_lawful_readings(rules_only: Scanner, text: str, recipient: str, label: str) -> None:
-    assert label not in rules_only.scan_text(text, recipient=recipient).labels  # type: ignore[arg-type]
 
 
 def test_a_case_number_does_not_excuse_a_demand_to_pay(rules_only: Scanner) -> None:
