@@ -49,14 +49,6 @@ from .test_learned import tiny_tier
         ("判决书下来后您仍不履行的，法院可以强制执行。", "borrower", "impersonation"),
         # A collector saying what it has no power to do.
         ("我们是催收公司，没有权利抓你，但欠款总要还。", "borrower", "false_legal_threat"),
-        # A list of acts negated after it.
-        ("我们只能依法起诉，上门闹、找你家人这种事我们不会做。", "borrower", "threat_to_contacts"),
-        # A friend who saw the post and says what to do.
-        (
-            "有人在咱们班群里发了你的身份证照片，我已经截图保存了，你赶紧去报警。",
-            "borrower",
-            "threat_of_exposure",
-        ),
         # The person who cannot be reached is the borrower, not someone to be contacted.
         ("阿姨您好，就是联系不上您女儿，您见到她让她回个电话就行。", "contact", "threat_to_contacts"),
         # A court's notice of a civil case with its case number.
@@ -64,11 +56,6 @@ from .test_learned import tiny_tier
             "【某区人民法院】原告某消费金融公司诉你借款合同纠纷一案已立案，案号(2025)沪0101民初456号，请登录平台查看。",
             "borrower",
             "false_legal_threat",
-        ),
-        (
-            "【某互联网法院】某小贷公司与您的借款纠纷已进入诉前调解程序，调解员将与您联系。",
-            "borrower",
-            "impersonation",
         ),
     ],
 )
@@ -183,3 +170,57 @@ def test_a_case_number_does_not_excuse_a_demand_to_pay(rules_only: Scanner) -> N
 def test_a_failed_contact_is_still_a_condition_for_a_threat(rules_only: Scanner) -> None:
     assert "threat_to_contacts" in rules_only.scan_text("联系不上你，我们就联系你的家人。").labels
     assert "threat_to_contacts" in rules_only.scan_text("你有本事去报警啊，明天就给你家人打电话。").labels
+
+
+@pytest.mark.parametrize(
+    ("text", "recipient", "label"),
+    [
+        # What collectors write too: a taunt about the police, evidence kept, a private lender.
+        ("有本事你赶紧报警，明天我们照样去找你领导和同事。", "borrower", "threat_to_contacts"),
+        (
+            "你的聊天记录我们已经截图保存，今天不还就把你的照片发到你家族群。",
+            "borrower",
+            "threat_of_exposure",
+        ),
+        (
+            "你别再打我们客服电话投诉了，再投诉就把你欠钱的事发到你家族群里。",
+            "borrower",
+            "threat_to_contacts",
+        ),
+        ("我哥们借钱给你这么久，今天不还，我就把你欠钱的事告诉你爸妈。", "borrower", "threat_to_contacts"),
+        # A rhetorical "you think we cannot reach them?".
+        ("你以为换了号码我们就联系不上你的家人了？明天就上门拜访他们。", "borrower", "threat_to_contacts"),
+        # Only a lender who is the noun of the insult is its target.
+        ("你这个专骗网贷公司的老赖，赶紧还钱！", "borrower", "insult"),
+        ("干你娘家祖宗十八代，今天再不还钱你试试看。", "borrower", "insult"),
+        # A case number does not excuse a demand to pay.
+        (
+            "你的网贷案（2024）川0107执恢88号已立案，今天不打款明天派人去你单位执行。",
+            "borrower",
+            "false_legal_threat",
+        ),
+    ],
+)
+def test_second_review_false_negatives(rules_only: Scanner, text: str, recipient: str, label: str) -> None:
+    assert label in rules_only.scan_text(text, recipient=recipient).labels  # type: ignore[arg-type]
+
+
+def test_a_forum_post_quoting_a_text_message_is_reported(rules_only: Scanner) -> None:
+    result = rules_only.scan_text("今天收到一条短信“你再不还款就通知你家人和单位”，大家遇到过吗？")
+    assert "threat_to_contacts" not in result.labels
+    assert "threat_to_contacts" in [d.label for d in result.reported]
+
+
+def test_a_lawful_reading_of_one_sentence_leaves_the_learned_tier_the_others() -> None:
+    text = "我司已向法院提起诉讼，立案后法院会通知你。你的支付宝马上会被封，名下银行卡全部用不了。"
+    flagged_elsewhere = Scanner(learned=tiny_tier("支付宝", "false_legal_threat")).scan_text(text)
+    assert "false_legal_threat" in flagged_elsewhere.labels
+    flagged_there = Scanner(learned=tiny_tier("起诉", "false_legal_threat")).scan_text(text)
+    assert "false_legal_threat" not in flagged_there.labels
+
+
+def test_a_lawful_restriction_does_not_cover_invented_ones_in_its_sentence() -> None:
+    """The rules read neither reading (the invented ones are vetoed by the lawful words), so the
+    model's label stands."""
+    text = "经法院判决后你会被列为失信被执行人，你的微信支付宝都会被永久封掉，手机号也会被注销。"
+    assert "false_legal_threat" in Scanner().scan_text(text, recipient="borrower").labels

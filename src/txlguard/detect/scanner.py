@@ -40,7 +40,7 @@ from txlguard.detect.memo import DigestMemo, text_digest
 from txlguard.detect.models import Detection, MessageInput, ScanResult
 from txlguard.detect.recognizers.personal_data import PersonalFinding, find_personal_data
 from txlguard.detect.registry import RecognizerRegistry
-from txlguard.detect.view import Finding, Hit, MessageView
+from txlguard.detect.view import Finding, Hit, MessageView, Span
 from txlguard.law import LawBase
 from txlguard.taxonomy import MessageLabel, Recipient
 
@@ -155,6 +155,10 @@ class Scanner:
         )
         registered = {r.label for r in self.registry.recognizers}
         self._learned_excluded = {label.value for label in MessageLabel if label.value not in registered}
+        #: (label, rule id) of the lexicons' lawful rules: their reading is about one sentence.
+        self._lawful_rules = {
+            (r.label, rule.id) for r in self.registry for rule in r.lexicon.rules if rule.lawful
+        }
         self.fold: Fold = default_fold()
         self.context = load_lexicon("context")
         self.law = LawLinks(law_base)
@@ -419,13 +423,30 @@ class Scanner:
         """The learned tier's labels that the rules neither found nor read as reported, negated,
         a quotation of the law or a lawful condition (the rules know voice; the model does not).
 
+        A reading of one sentence (reported, negated, quoted law, a lexicon rule's lawful reading)
+        settles the label for that sentence only: the model's label stands when the sentence it
+        weighed most is another. A recognizer's lawful reading of the whole message (a genuine
+        notice, a guarantor addressed) settles it for the message.
+
         Only labels of recognizers in the registry; no disclosure to a third party in a message to
         the borrower (the model does not see recipients)."""
         if self.learned is None:
             return []
-        ruled = {f.label for f in findings if f.confidence >= self.min_confidence or f.voice != "direct"}
-        ruled |= self._learned_excluded
+        ruled = set(self._learned_excluded)
+        sentences: dict[str, list[Span]] = {}  # label → sentences its readings settle
+        for f in findings:
+            if f.voice == "direct":
+                if f.confidence >= self.min_confidence:
+                    ruled.add(f.label)
+            elif f.voice == "conditional_lawful" and (f.label, f.rule) not in self._lawful_rules:
+                ruled.add(f.label)
+            else:
+                sentences.setdefault(f.label, []).append(view.segment(f.start))
         hits = self.learned.hits(view.text, skip=ruled, probabilities=row)
+        if sentences:
+            hits = [
+                h for h in hits if not any(s < h.end and h.start < e for s, e in sentences.get(h.label, ()))
+            ]
         if any(h.label == _DISCLOSURE for h in hits) and view.recipient()[0] == "borrower":
             hits = [h for h in hits if h.label != _DISCLOSURE]  # recipient worked out only when it matters
         return [

@@ -390,7 +390,7 @@ class MessageView:
                 if self.cue_index.regexes_or_literals("ctx/negation_exception").match(self.text, e):
                     continue
                 return not self.spans(None, "negation_undone_after", (start, seg[1]))
-        return bool(self.spans(None, "negated_after", (start, seg[1])))
+        return False
 
     def _in_reported_quote(self, pos: int, seg: Span) -> bool:
         text = self.text

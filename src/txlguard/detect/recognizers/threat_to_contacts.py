@@ -75,7 +75,8 @@ class ThreatToContactsRecognizer(Recognizer):
             return False
         if self._vocative(view, hit):
             return False
-        return before.search(text[max(0, hit.start - 6) : hit.start]) is None
+        window = int(self.lexicon.settings.get("not_contacted_before_window", 4))
+        return before.search(text[max(0, hit.start - window) : hit.start]) is None
 
     def _vocative(self, view: MessageView, hit: Hit) -> bool:
         """The message opens by addressing the reader with a kin term ("儿子，…"): see ``vocatives``."""
