@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -184,3 +186,29 @@ def test_no_provision_ids_hard_coded_in_python() -> None:
         source = path.read_text(encoding="utf-8")
         for marker in ("civil-code-", "pipl-", "criminal-law-", "psapl-", "csl-"):
             assert marker not in source, (path.name, marker)
+
+
+def test_scan_batch_pauses_the_garbage_collector_only_for_the_call() -> None:
+    """Results equal those of single scans, and the collector's state is as before, whether it
+    was on or off, also when a message in the batch raises."""
+    scanner = Scanner(learned=False)
+    msgs = [
+        MessageInput(id=str(i), text=t)
+        for i, t in enumerate(["今天不还就爆你通讯录", "您的账单已出", "你这个老赖"])
+    ]
+    assert [r.labels for r in scanner.scan_batch(msgs)] == [scanner.scan(m).labels for m in msgs]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        scanner.scan_batch(msgs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def failing() -> Iterator[MessageInput]:
+        yield msgs[0]
+        raise RuntimeError("broken input")
+
+    with pytest.raises(RuntimeError):
+        scanner.scan_batch(failing())
+    assert gc.isenabled()

@@ -198,8 +198,18 @@ class Scanner:
         return self.scan(MessageInput(id=msg_id, text=text, recipient=recipient))
 
     def scan_batch(self, msgs: Iterable[MessageInput]) -> list[ScanResult]:
-        """Scan many messages; results in input order."""
-        return list(self.iter_scan(msgs))
+        """Scan many messages; results in input order.
+
+        The cyclic garbage collector is paused for the whole call, not only within each chunk (see
+        ``_scan_chunk``): the results pile up as new, acyclic objects, and every collection between
+        chunks would walk all of them again (about a tenth of the batch time on 100k messages)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return list(self.iter_scan(msgs))
+        finally:
+            if enabled:
+                gc.enable()
 
     def iter_scan(self, msgs: Iterable[MessageInput]) -> Iterator[ScanResult]:
         """Scan a stream of messages lazily, chunk by chunk; results in input order."""
