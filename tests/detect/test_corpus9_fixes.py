@@ -226,25 +226,9 @@ def test_a_lawful_restriction_does_not_cover_invented_ones_in_its_sentence() -> 
     assert "false_legal_threat" in Scanner().scan_text(text, recipient="borrower").labels
 
 
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        # "抓获" in a collector's threat is not news.
-        ("不还款我们将申请全国通缉，到时候坐火车、住酒店都会被当场抓获。", "false_legal_threat"),
-        ("你的网贷再不还，明天上午我们会同辖区派出所一起上门。", "false_legal_threat"),
-        ("你的紧急联系人已被登记为共同债务人，不还款他们也会上征信。", "false_legal_threat"),
-        ("再不还就打电话通知你们全公司，让全公司都知道。", "threat_to_contacts"),
-        ("不然tong讯录全部hong炸。", "threat_to_contacts"),
-    ],
-)
-def test_more_threats_found(rules_only: Scanner, text: str, label: str) -> None:
-    assert label in rules_only.scan_text(text, recipient="borrower").labels
-
-
-def test_police_visits_and_stopped_contact_requests_that_are_lawful(rules_only: Scanner) -> None:
-    visit = "您好，我们会同派出所民警明天上门走访，核实流动人口信息。"
-    assert "false_legal_threat" not in rules_only.scan_text(visit).labels
-    stopped = "您提交的“停止联系紧急联系人”申请已受理，后续我们只会联系您本人。"
-    assert "threat_to_contacts" not in rules_only.scan_text(stopped, recipient="borrower").labels
-    news = "警方抓获一个暴力催收团伙，该团伙曾威胁借款人“不还就通知你全家”。"
-    assert "threat_to_contacts" not in rules_only.scan_text(news).labels
+def test_half_pinyin_contact_list(rules_only: Scanner) -> None:
+    assert (
+        "threat_to_contacts" in rules_only.scan_text("今天不还就爆你tong讯录。", recipient="borrower").labels
+    )
+    assert "threat_to_contacts" in rules_only.scan_text("再不还钱就爆tong讯录。", recipient="borrower").labels
+    assert "threat_to_contacts" in rules_only.scan_text("不还就爆你的 tong 讯录", recipient="borrower").labels
