@@ -75,7 +75,8 @@ class Rule(BaseModel):
     lawful: bool = Field(
         default=False,
         description='a lawful statement on the label\'s subject ("已向法院提交起诉材料"): the match is'
-        " recorded as conditional_lawful, which gives no label and keeps the learned tier from adding it",
+        " recorded as conditional_lawful, which gives no label and keeps the learned tier from adding it"
+        " for that sentence; tried after every other rule of the anchor",
     )
     lifted_by: dict[str, list[str]] = Field(
         default_factory=dict,
