@@ -210,10 +210,18 @@ class Lexicon:
         )
         self.negation: tuple[str, ...] = tuple(spec.negation)
         self.settings = spec.settings
+        self._setting_patterns: dict[str, re.Pattern[str]] = {}
         for name, terms in self.triggers.items():
             for term in terms:
                 if not term or term != term.strip():
                     raise LexiconError(f"{source}: empty or padded trigger in {name}: {term!r}")
+
+    def setting_pattern(self, name: str) -> re.Pattern[str]:
+        """The setting ``name`` written as a regex (see :func:`compile_setting`), compiled once."""
+        pattern = self._setting_patterns.get(name)
+        if pattern is None:
+            pattern = self._setting_patterns[name] = compile_setting(self.settings.get(name))
+        return pattern
 
     def trigger_terms(self) -> list[tuple[str, str, str]]:
         """(surface spelling, canonical term, category) for every trigger and alias.
@@ -243,6 +251,12 @@ def expand(written: str) -> list[str]:
         return [written]
     head, tail = written[: m.start()], written[m.end() :]
     return [t for option in m.group(1).split("|") for t in expand(head + option + tail)]
+
+
+def compile_setting(value: object) -> re.Pattern[str]:
+    """A setting written as a regex, with or without the ``re:`` prefix of cue entries; a missing
+    one (None) matches nothing."""
+    return re.compile("(?!)" if value is None else str(value).removeprefix("re:"))
 
 
 def data_dir() -> Path:

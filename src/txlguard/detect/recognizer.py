@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
-from txlguard.detect.lexicon import Lexicon, LexiconError, Rule, load_lexicon
+from txlguard.detect.lexicon import Lexicon, LexiconError, Rule, Voice, load_lexicon
 from txlguard.detect.view import Finding, Hit, MessageView, Span
 
 #: (tag, is a trigger category) of a category a rule names.
@@ -142,28 +142,21 @@ class Recognizer:
             span = self._match(view, hit, seg, rule)
             if span is None or not self.accept(view, hit, rule, span):
                 continue
+            voice: Voice
             if rule.lawful:  # the rules read the sentence as lawful, and say so
-                return Finding(
-                    self.label,
-                    span[0],
-                    span[1],
-                    rule.confidence,
-                    rule.explanation,
-                    self.name,
-                    "conditional_lawful",
-                    rule.id,
+                voice = "conditional_lawful"
+            else:
+                voice = view.voice(
+                    hit.start,
+                    hit.end,
+                    self.lexicon.negation,
+                    victim_before=anchor in self._victim_before,
+                    victim_after=anchor in self._victim_after,
                 )
-            voice = view.voice(
-                hit.start,
-                hit.end,
-                self.lexicon.negation,
-                victim_before=anchor in self._victim_before,
-                victim_after=anchor in self._victim_after,
-            )
-            if voice == "direct" and anchor in self._victim_before and "我" in hit.term:
-                voice = "reported"
-            if voice in ("direct", "reported") and voice not in rule.voices:
-                return None
+                if voice == "direct" and anchor in self._victim_before and "我" in hit.term:
+                    voice = "reported"
+                if voice in ("direct", "reported") and voice not in rule.voices:
+                    return None
             return Finding(
                 label=self.label,
                 start=span[0],

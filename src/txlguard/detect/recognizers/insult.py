@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from txlguard.detect.lexicon import Rule
+from txlguard.detect.lexicon import Rule, compile_setting
 from txlguard.detect.recognizer import Recognizer
 from txlguard.detect.view import Hit, MessageView, Span
 
@@ -19,7 +19,9 @@ class InsultRecognizer(Recognizer):
     def accept(self, view: MessageView, hit: Hit, rule: Rule, span: Span) -> bool:
         """ "你妈的电话", "爸妈的养老金": a possessive 的, not the curse "妈的"; nor "您当妈的",
         "做爹的" (a role: "as a mother"); nor a word aimed at lenders ("放高利贷的畜生")."""
-        if self._aimed_at_lender.search(view.text, max(0, hit.start - 12), hit.start):
+        if self.lexicon.setting_pattern("aimed_at_lender").search(
+            view.text, max(0, hit.start - 12), hit.start
+        ):
             return False
         guard = self._term_guards.get(hit.term)
         if guard is not None and (
@@ -36,15 +38,7 @@ class InsultRecognizer(Recognizer):
     @cached_property
     def _term_guards(self) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
         """Per term: what before or right after it makes it no curse (``settings.term_guards``)."""
-        never = "(?!)"
         return {
-            term: (
-                re.compile(str(guard.get("before", never)).removeprefix("re:")),
-                re.compile(str(guard.get("after", never)).removeprefix("re:")),
-            )
+            term: (compile_setting(guard.get("before")), compile_setting(guard.get("after")))
             for term, guard in self.lexicon.settings.get("term_guards", {}).items()
         }
-
-    @cached_property
-    def _aimed_at_lender(self) -> re.Pattern[str]:
-        return re.compile(str(self.lexicon.settings.get("aimed_at_lender", "(?!)")).removeprefix("re:"))

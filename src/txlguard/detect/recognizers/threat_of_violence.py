@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cached_property
 
 from txlguard.detect.lexicon import Rule, expand
@@ -35,8 +34,8 @@ class ThreatOfViolenceRecognizer(Recognizer):
             before = view.text[max(0, hit.start - 2) : hit.start]
             if any(c in senders for c in before[-1:]) or (before[-1:] in "到你您" and before[:1] in senders):
                 return False  # "发到你老家", "打到你公司", "贴你单位门口": sending or posting, not going
-            group = str(settings.get("visit_not_followed_by", "")).removeprefix("re:")
-            return not (group and re.match(group, view.text[hit.end : hit.end + 4]))
+            group = self.lexicon.setting_pattern("visit_not_followed_by")
+            return group.match(view.text[hit.end : hit.end + 4]) is None
         if rule.anchor == "harm" and hit.term in self._detention:
             seg = view.segment(hit.start)
             return not view.spans(self, "police", seg) or bool(view.spans(None, "first_person", seg))

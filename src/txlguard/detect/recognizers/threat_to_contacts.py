@@ -98,8 +98,7 @@ class ThreatToContactsRecognizer(Recognizer):
 
     @cached_property
     def _not_contacted(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        settings = self.lexicon.settings
         return (
-            re.compile(str(settings["not_contacted_after"]).removeprefix("re:")),
-            re.compile(str(settings["not_contacted_before"]).removeprefix("re:")),
+            self.lexicon.setting_pattern("not_contacted_after"),
+            self.lexicon.setting_pattern("not_contacted_before"),
         )
