@@ -23,9 +23,11 @@ LABEL = "impersonation"
         "【XX区人民法院】您被确定为本年度人民陪审员候选人，请按时参加培训。",
         "【XX区人民法院】您作为证人需于周五下午出庭作证，如有困难请联系法官助理。",
         "【XX律师事务所】专业处理婚姻家事纠纷，首次咨询免费，回T退订。",
+        # A village committee's own name is no coercion of its own.
+        "我是村委会的，你在平台的借款早点还了吧。",
     ],
 )
-def test_an_office_writing_about_something_else_is_not_impersonation(rules_only: Scanner, text: str) -> None:
+def test_an_office_without_a_collection_threat_is_not_impersonation(rules_only: Scanner, text: str) -> None:
     assert LABEL not in rules_only.scan_text(text).labels
 
 
@@ -94,6 +96,8 @@ def test_a_collector_behind_an_official_channel_gets_no_lawful_reading() -> None
         "【XX区人民法院】你的借款纠纷已立案，可委托代理人到庭，今天不还清明天就来抓你。",
         "【XX调解中心】你的网贷欠款已转入调解，调解以自愿为原则，但今天不还就通知你所有联系人。",
         "我是XX律所的律师，委托人要求你今天还清，不然明天我们就去你单位找你领导。",
+        "【XX市公安局】您发来的截图不对，你的网贷今天不还清就拘留你。",
+        "你的欠款今天必须还清，否则后果自负，委托人已授权我所处理。——XX律师事务所 王律师",
     ],
 )
 def test_a_collector_copying_a_genuine_notice_is_still_impersonation(rules_only: Scanner, text: str) -> None:
@@ -145,28 +149,6 @@ def test_a_readers_question_whether_a_message_is_real_is_no_impersonation() -> N
 
 def test_an_hours_deadline_and_a_direct_freeze_beat_a_case_number(rules_only: Scanner) -> None:
     text = "【XX区人民法院】案号(2024)粤0305民初1234号，请于24小时内联系书记员处理，逾期将直接强制执行。"
-    assert LABEL in rules_only.scan_text(text).labels
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # A village committee's own name is no coercion of its own.
-        "我是村委会的，你在平台的借款早点还了吧。",
-    ],
-)
-def test_a_civil_office_without_coercion_is_not_impersonation_by_rule(rules_only: Scanner, text: str) -> None:
-    assert LABEL not in rules_only.scan_text(text).labels
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "【XX市公安局】您发来的截图不对，你的网贷今天不还清就拘留你。",
-        "你的欠款今天必须还清，否则后果自负，委托人已授权我所处理。——XX律师事务所 王律师",
-    ],
-)
-def test_coercion_outweighs_copied_lawful_words(rules_only: Scanner, text: str) -> None:
     assert LABEL in rules_only.scan_text(text).labels
 
 
